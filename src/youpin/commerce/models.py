@@ -1,0 +1,111 @@
+"""Canonical orders from every sales channel."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from youpin.catalog.models import Platform
+from youpin.core.models import TimeStamped, money
+
+
+class OrderStatus(models.TextChoices):
+    """Canonical order statuses across platforms."""
+
+    PENDING_PAYMENT = "pending_payment", "待付款"
+    PAID = "paid", "已付款待发货"
+    SHIPPED = "shipped", "已发货"
+    COMPLETED = "completed", "已完成"
+    CLOSED = "closed", "已关闭"
+    REFUNDED = "refunded", "已退款"
+
+
+class Order(TimeStamped):
+    """One order on one platform, with amounts, times, destination and attribution."""
+
+    platform = models.CharField("平台", max_length=12, choices=Platform.choices)
+    platform_order_id = models.CharField("平台订单号", max_length=40)
+    shop = models.ForeignKey("catalog.Shop", verbose_name="店铺", on_delete=models.PROTECT, related_name="orders")
+    merchant = models.ForeignKey(
+        "catalog.Merchant", verbose_name="商户", on_delete=models.PROTECT, related_name="orders"
+    )
+    status = models.CharField("状态", max_length=16, choices=OrderStatus.choices, db_index=True)
+    raw_status = models.CharField("原始状态", max_length=60, blank=True)
+    goods_amount = money("商品金额")
+    shipping_amount = money("运费")
+    discount_platform = money("平台优惠")
+    discount_merchant = money("商家优惠")
+    discount_host = money("达人优惠")
+    paid_amount = money("实付金额")
+    refunded_amount = money("退款金额")
+    net_amount = money("净额")
+    ordered_at = models.DateTimeField("下单时间", db_index=True)
+    paid_at = models.DateTimeField("付款时间", null=True, blank=True)
+    shipped_at = models.DateTimeField("发货时间", null=True, blank=True)
+    completed_at = models.DateTimeField("完成时间", null=True, blank=True)
+    destination_text = models.CharField("收货地址", max_length=300, blank=True)
+    destination_place = models.ForeignKey(
+        "geo.Place", verbose_name="收货地区", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    buyer_name = models.CharField("收货人", max_length=60, blank=True)
+    buyer_phone = models.CharField("收货电话", max_length=20, blank=True)
+    buyer_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="买家账户", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="orders",
+    )
+    carrier = models.ForeignKey(
+        "logistics.Carrier", verbose_name="快递公司", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="orders",
+    )
+    waybill_no = models.CharField("运单号", max_length=40, blank=True, db_index=True)
+    parcel = models.ForeignKey(
+        "logistics.Parcel", verbose_name="包裹", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="orders",
+    )
+    host_id = models.CharField("达人ID", max_length=40, blank=True)
+    host_nickname = models.CharField("达人昵称", max_length=60, blank=True)
+    traffic_source = models.CharField("流量来源", max_length=40, blank=True)
+    group_leader = models.CharField("团长", max_length=60, blank=True)
+    pickup_station = models.ForeignKey(
+        "stations.Station", verbose_name="自提站点", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="pickup_orders",
+    )
+    is_demo = models.BooleanField("演示数据", default=False, db_index=True)
+
+    class Meta:
+        verbose_name = "订单"
+        verbose_name_plural = "订单"
+        constraints = [
+            models.UniqueConstraint(fields=["platform", "platform_order_id"], name="order_unique_per_platform")
+        ]
+        indexes = [models.Index(fields=["merchant", "ordered_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_platform_display()} {self.platform_order_id}"
+
+
+class OrderLine(models.Model):
+    """One product line of an order."""
+
+    order = models.ForeignKey(Order, verbose_name="订单", on_delete=models.CASCADE, related_name="lines")
+    line_no = models.PositiveSmallIntegerField("行号", default=1)
+    platform_line_id = models.CharField("子订单号", max_length=40, blank=True)
+    product = models.ForeignKey(
+        "catalog.Product", verbose_name="商品", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="order_lines",
+    )
+    title = models.CharField("商品标题", max_length=200)
+    sku = models.CharField("规格/编码", max_length=120, blank=True)
+    quantity = models.PositiveIntegerField("数量", default=1)
+    unit_price = money("单价")
+    amount = money("金额")
+    refunded_amount = money("退款金额")
+
+    class Meta:
+        verbose_name = "订单行"
+        verbose_name_plural = "订单行"
+        ordering = ["order", "line_no"]
+        constraints = [models.UniqueConstraint(fields=["order", "line_no"], name="order_line_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.title} × {self.quantity}"

@@ -1,0 +1,73 @@
+"""Reads of the station network, limited to what a scope may see."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, QuerySet
+
+from youpin.accounts.models import Role
+from youpin.accounts.scoping import Scope
+from youpin.geo.models import Level, Place
+from youpin.stations.models import Station, StationKind
+
+TOWNSHIP_STATION_TARGET = 200
+
+
+def stations_visible(scope: Scope) -> QuerySet[Station]:
+    """Stations in the scope; the directory of active stations is public to everyone else."""
+    qs = Station.objects.select_related("place")
+    if scope.role == Role.OPERATOR:
+        return qs
+    if scope.role == Role.OFFICIAL:
+        return qs.filter(place__code__startswith=scope.region_prefix)
+    if scope.role == Role.STATION_KEEPER and scope.station_id is not None:
+        return qs.filter(pk=scope.station_id)
+    return qs.filter(is_active=True)
+
+
+@dataclass(frozen=True)
+class CountyStations:
+    """Active stations of each kind in one county."""
+
+    county: Place
+    by_kind: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        """All active stations in the county."""
+        return sum(self.by_kind.values())
+
+
+def stations_by_county(scope: Scope) -> list[CountyStations]:
+    """Active stations per county and kind, for the counties the scope covers."""
+    counties = Place.objects.filter(level=Level.COUNTY)
+    if scope.role == Role.OFFICIAL:
+        counties = counties.filter(code__startswith=scope.region_prefix)
+    rows = (
+        stations_visible(scope)
+        .filter(is_active=True)
+        .order_by()
+        .values("place_id", "kind")
+        .annotate(n=Count("id"))
+    )
+    per_county: dict[str, dict[str, int]] = {}
+    for row in rows:
+        county = row["place_id"][:6] + "000000"
+        kinds = per_county.setdefault(county, {})
+        kinds[row["kind"]] = kinds.get(row["kind"], 0) + row["n"]
+    return [CountyStations(county=c, by_kind=per_county.get(c.code, {})) for c in counties.order_by("code")]
+
+
+def villages_without_service(scope: Scope) -> QuerySet[Place]:
+    """Villages in the scope with no active station of any kind."""
+    villages = Place.objects.filter(level=Level.VILLAGE)
+    if scope.role == Role.OFFICIAL:
+        villages = villages.filter(code__startswith=scope.region_prefix)
+    served = Station.objects.filter(is_active=True, place__level=Level.VILLAGE).values("place_id")
+    return villages.exclude(code__in=served)
+
+
+def township_station_count(scope: Scope) -> int:
+    """Merged township 兴农 supermarkets in operation, toward the plan's 200."""
+    return stations_visible(scope).filter(kind=StationKind.TOWNSHIP, is_active=True).count()
