@@ -86,7 +86,9 @@ def place_detail(request: HttpRequest, code: str) -> PlacePublic:
 
 
 @router.get("/places", response=list[PlacePublic], summary="下级区划列表")
-def place_children(request: HttpRequest, parent: str | None = None, level: str | None = None) -> list[PlacePublic]:
+def place_children(
+    request: HttpRequest, parent: str | None = None, level: str | None = None
+) -> list[PlacePublic]:
     """List the children of a place (or the top-level places)."""
     if parent is not None:
         try:

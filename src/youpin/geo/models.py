@@ -15,7 +15,13 @@ class Level(models.TextChoices):
     VILLAGE = "village", "村/社区"
 
 
-LEVEL_DEPTH = {Level.PROVINCE: 2, Level.CITY: 4, Level.COUNTY: 6, Level.TOWNSHIP: 9, Level.VILLAGE: 12}
+LEVEL_DEPTH = {
+    Level.PROVINCE: 2,
+    Level.CITY: 4,
+    Level.COUNTY: 6,
+    Level.TOWNSHIP: 9,
+    Level.VILLAGE: 12,
+}
 
 
 class CoordSource(models.TextChoices):
@@ -34,7 +40,11 @@ class Place(models.Model):
     name = models.CharField("名称", max_length=64)
     level = models.CharField("级别", max_length=10, choices=Level.choices)
     parent = models.ForeignKey(
-        "self", verbose_name="上级", null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name="上级",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     lon = models.FloatField("经度", null=True, blank=True)

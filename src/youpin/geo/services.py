@@ -10,6 +10,7 @@ from django.db import transaction
 
 from youpin.geo.divisions import Division, DivisionTable
 from youpin.geo.models import Place
+from youpin.geo.selectors import division_table_forget
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 SHIPPED_DIVISIONS = DATA_DIR / "zhongwei_divisions_nbs2023.csv"
@@ -34,7 +35,9 @@ def _ordered(divisions: list[Division]) -> list[Division]:
 
 @transaction.atomic
 def divisions_load(
-    *, csv_path: Path = SHIPPED_DIVISIONS, geojson_path: Path | None = SHIPPED_BOUNDARIES,
+    *,
+    csv_path: Path = SHIPPED_DIVISIONS,
+    geojson_path: Path | None = SHIPPED_BOUNDARIES,
     source: str = DIVISIONS_SOURCE,
 ) -> DivisionsLoadReport:
     """Upsert every division of a table (and county polygons); a second run changes nothing."""
@@ -55,7 +58,10 @@ def divisions_load(
         else:
             unchanged += 1
     boundaries = _boundaries_load(geojson_path) if geojson_path else 0
-    return DivisionsLoadReport(created=created, updated=updated, unchanged=unchanged, boundaries=boundaries)
+    transaction.on_commit(division_table_forget)
+    return DivisionsLoadReport(
+        created=created, updated=updated, unchanged=unchanged, boundaries=boundaries
+    )
 
 
 def _boundaries_load(path: Path) -> int:

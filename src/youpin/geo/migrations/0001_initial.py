@@ -5,31 +5,76 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Place',
+            name="Place",
             fields=[
-                ('code', models.CharField(max_length=12, primary_key=True, serialize=False, verbose_name='区划代码')),
-                ('name', models.CharField(max_length=64, verbose_name='名称')),
-                ('level', models.CharField(choices=[('province', '省'), ('city', '市'), ('county', '县/区'), ('township', '乡/镇'), ('village', '村/社区')], max_length=10, verbose_name='级别')),
-                ('lon', models.FloatField(blank=True, null=True, verbose_name='经度')),
-                ('lat', models.FloatField(blank=True, null=True, verbose_name='纬度')),
-                ('coord_source', models.CharField(blank=True, choices=[('', '无坐标'), ('synthetic', '合成（演示）'), ('surveyed', '实地登记'), ('centroid', '多边形中心')], default='', max_length=10, verbose_name='坐标来源')),
-                ('boundary', models.JSONField(blank=True, null=True, verbose_name='边界（GeoJSON 几何）')),
-                ('source', models.CharField(blank=True, max_length=120, verbose_name='数据来源')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='geo.place', verbose_name='上级')),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=12, primary_key=True, serialize=False, verbose_name="区划代码"
+                    ),
+                ),
+                ("name", models.CharField(max_length=64, verbose_name="名称")),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("province", "省"),
+                            ("city", "市"),
+                            ("county", "县/区"),
+                            ("township", "乡/镇"),
+                            ("village", "村/社区"),
+                        ],
+                        max_length=10,
+                        verbose_name="级别",
+                    ),
+                ),
+                ("lon", models.FloatField(blank=True, null=True, verbose_name="经度")),
+                ("lat", models.FloatField(blank=True, null=True, verbose_name="纬度")),
+                (
+                    "coord_source",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "无坐标"),
+                            ("synthetic", "合成（演示）"),
+                            ("surveyed", "实地登记"),
+                            ("centroid", "多边形中心"),
+                        ],
+                        default="",
+                        max_length=10,
+                        verbose_name="坐标来源",
+                    ),
+                ),
+                (
+                    "boundary",
+                    models.JSONField(blank=True, null=True, verbose_name="边界（GeoJSON 几何）"),
+                ),
+                ("source", models.CharField(blank=True, max_length=120, verbose_name="数据来源")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="geo.place",
+                        verbose_name="上级",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '行政区划',
-                'verbose_name_plural': '行政区划',
-                'ordering': ['code'],
-                'indexes': [models.Index(fields=['level', 'name'], name='geo_place_level_e0002b_idx')],
+                "verbose_name": "行政区划",
+                "verbose_name_plural": "行政区划",
+                "ordering": ["code"],
+                "indexes": [
+                    models.Index(fields=["level", "name"], name="geo_place_level_e0002b_idx")
+                ],
             },
         ),
     ]
