@@ -172,7 +172,7 @@ def clean_cell(cell: str | None) -> str:
     return text.strip().strip("\t").strip()
 
 
-_AMOUNT_JUNK = re.compile(r"[\s¥￥元,，]|^CNY|^RMB", re.IGNORECASE)
+_AMOUNT_JUNK = re.compile(r"^(?:[¥￥]|CNY|RMB)\s*|\s*元$|(?<=\d)[,，](?=\d{3})", re.IGNORECASE)
 _AMOUNT_OK = re.compile(r"^-?\d+(\.\d+)?$")
 
 
