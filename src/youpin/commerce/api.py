@@ -59,7 +59,9 @@ def order_out(order: Order, scope: Scope) -> OrderPublic:
         ordered_at=order.ordered_at,
         paid_at=order.paid_at,
         destination_place_code=order.destination_place_id,
-        destination_text=order.destination_text if unmasked else mask_address(order.destination_text),
+        destination_text=order.destination_text
+        if unmasked
+        else mask_address(order.destination_text),
         buyer_name=order.buyer_name if unmasked else mask_name(order.buyer_name),
         buyer_phone=order.buyer_phone if unmasked else mask_phone(order.buyer_phone),
         carrier_code=order.carrier.code if order.carrier else None,

@@ -25,7 +25,9 @@ class Order(TimeStamped):
 
     platform = models.CharField("平台", max_length=12, choices=Platform.choices)
     platform_order_id = models.CharField("平台订单号", max_length=40)
-    shop = models.ForeignKey("catalog.Shop", verbose_name="店铺", on_delete=models.PROTECT, related_name="orders")
+    shop = models.ForeignKey(
+        "catalog.Shop", verbose_name="店铺", on_delete=models.PROTECT, related_name="orders"
+    )
     merchant = models.ForeignKey(
         "catalog.Merchant", verbose_name="商户", on_delete=models.PROTECT, related_name="orders"
     )
@@ -45,21 +47,38 @@ class Order(TimeStamped):
     completed_at = models.DateTimeField("完成时间", null=True, blank=True)
     destination_text = models.CharField("收货地址", max_length=300, blank=True)
     destination_place = models.ForeignKey(
-        "geo.Place", verbose_name="收货地区", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "geo.Place",
+        verbose_name="收货地区",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     buyer_name = models.CharField("收货人", max_length=60, blank=True)
     buyer_phone = models.CharField("收货电话", max_length=20, blank=True)
     buyer_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="买家账户", null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name="买家账户",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="orders",
     )
     carrier = models.ForeignKey(
-        "logistics.Carrier", verbose_name="快递公司", null=True, blank=True, on_delete=models.PROTECT,
+        "logistics.Carrier",
+        verbose_name="快递公司",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="orders",
     )
     waybill_no = models.CharField("运单号", max_length=40, blank=True, db_index=True)
     parcel = models.ForeignKey(
-        "logistics.Parcel", verbose_name="包裹", null=True, blank=True, on_delete=models.SET_NULL,
+        "logistics.Parcel",
+        verbose_name="包裹",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="orders",
     )
     host_id = models.CharField("达人ID", max_length=40, blank=True)
@@ -67,7 +86,11 @@ class Order(TimeStamped):
     traffic_source = models.CharField("流量来源", max_length=40, blank=True)
     group_leader = models.CharField("团长", max_length=60, blank=True)
     pickup_station = models.ForeignKey(
-        "stations.Station", verbose_name="自提站点", null=True, blank=True, on_delete=models.SET_NULL,
+        "stations.Station",
+        verbose_name="自提站点",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="pickup_orders",
     )
     is_demo = models.BooleanField("演示数据", default=False, db_index=True)
@@ -76,7 +99,9 @@ class Order(TimeStamped):
         verbose_name = "订单"
         verbose_name_plural = "订单"
         constraints = [
-            models.UniqueConstraint(fields=["platform", "platform_order_id"], name="order_unique_per_platform")
+            models.UniqueConstraint(
+                fields=["platform", "platform_order_id"], name="order_unique_per_platform"
+            )
         ]
         indexes = [models.Index(fields=["merchant", "ordered_at"])]
 
@@ -87,11 +112,17 @@ class Order(TimeStamped):
 class OrderLine(models.Model):
     """One product line of an order."""
 
-    order = models.ForeignKey(Order, verbose_name="订单", on_delete=models.CASCADE, related_name="lines")
+    order = models.ForeignKey(
+        Order, verbose_name="订单", on_delete=models.CASCADE, related_name="lines"
+    )
     line_no = models.PositiveSmallIntegerField("行号", default=1)
     platform_line_id = models.CharField("子订单号", max_length=40, blank=True)
     product = models.ForeignKey(
-        "catalog.Product", verbose_name="商品", null=True, blank=True, on_delete=models.SET_NULL,
+        "catalog.Product",
+        verbose_name="商品",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="order_lines",
     )
     title = models.CharField("商品标题", max_length=200)
@@ -105,7 +136,9 @@ class OrderLine(models.Model):
         verbose_name = "订单行"
         verbose_name_plural = "订单行"
         ordering = ["order", "line_no"]
-        constraints = [models.UniqueConstraint(fields=["order", "line_no"], name="order_line_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["order", "line_no"], name="order_line_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.title} × {self.quantity}"

@@ -10,7 +10,7 @@ from django.db import models
 ZERO = Decimal("0.00")
 
 
-def money(verbose_name: str, **kwargs: Any) -> models.DecimalField:  # type: ignore[type-arg]
+def money(verbose_name: str, **kwargs: Any) -> models.DecimalField:
     """Return a field holding an amount in CNY with two decimal places."""
     kwargs.setdefault("max_digits", 14)
     kwargs.setdefault("decimal_places", 2)

@@ -11,7 +11,9 @@ from tqdm import tqdm
 
 
 @contextmanager
-def progress(total: int | None, desc: str, unit: str = "行", stream: TextIO | None = None) -> Iterator[tqdm]:
+def progress(
+    total: int | None, desc: str, unit: str = "行", stream: TextIO | None = None
+) -> Iterator[tqdm]:
     """Yield a progress bar that draws only when the stream is a terminal."""
     out = stream or sys.stderr
     bar = tqdm(total=total, desc=desc, unit=unit, file=out, disable=not out.isatty(), leave=False)

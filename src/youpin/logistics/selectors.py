@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import ExtractYear
 
 from youpin.accounts.models import Role
 from youpin.accounts.scoping import Scope
-from youpin.logistics.models import Parcel, TrackingEvent
+from youpin.core.periods import year_bounds, years_spanned
+from youpin.logistics.models import Carrier, Parcel, TrackingEvent, TrackingStatus
 
 
 def parcels_visible(scope: Scope) -> QuerySet[Parcel]:
@@ -17,7 +19,9 @@ def parcels_visible(scope: Scope) -> QuerySet[Parcel]:
         return qs
     if scope.role == Role.OFFICIAL:
         prefix = scope.region_prefix
-        return qs.filter(Q(sender_place__code__startswith=prefix) | Q(recipient_place__code__startswith=prefix))
+        return qs.filter(
+            Q(sender_place__code__startswith=prefix) | Q(recipient_place__code__startswith=prefix)
+        )
     if scope.role == Role.CARRIER and scope.carrier_id is not None:
         return qs.filter(carrier_id=scope.carrier_id)
     if scope.role == Role.STATION_KEEPER and scope.station_id is not None:
@@ -45,5 +49,50 @@ def collected_by_year(scope: Scope, region_prefix: str | None = None) -> list[tu
     qs = parcels_visible(scope).filter(collected_at__isnull=False)
     if region_prefix:
         qs = qs.filter(sender_place__code__startswith=region_prefix)
-    rows = qs.annotate(year=ExtractYear("collected_at")).values("year").annotate(n=Count("id")).order_by("year")
-    return [(r["year"], r["n"]) for r in rows]
+    result = []
+    for year in years_spanned(qs, "collected_at"):
+        start, end = year_bounds(year)
+        n = qs.filter(collected_at__gte=start, collected_at__lt=end).count()
+        if n:
+            result.append((year, n))
+    return result
+
+
+def parcels_awaiting_pickup(scope: Scope) -> QuerySet[Parcel]:
+    """Visible parcels waiting for their recipient to pick them up, longest-waiting first."""
+    return (
+        parcels_visible(scope)
+        .filter(status=TrackingStatus.READY_FOR_PICKUP)
+        .select_related("carrier")
+        .order_by("updated_at", "pk")
+    )
+
+
+def parcels_collected_count(
+    scope: Scope, *, since: datetime, until: datetime, region_prefix: str | None = None
+) -> int:
+    """Visible parcels collected (揽收) in [since, until), optionally only sent from a region."""
+    qs = parcels_visible(scope).filter(collected_at__gte=since, collected_at__lt=until)
+    if region_prefix:
+        qs = qs.filter(sender_place__code__startswith=region_prefix)
+    return qs.count()
+
+
+# Events that happen at a station's counter: a parcel checked in for pickup, or handed over.
+STATION_COUNTER_STATUSES = (TrackingStatus.READY_FOR_PICKUP, TrackingStatus.DELIVERED)
+
+
+def parcels_handled_count(scope: Scope, *, since: datetime, until: datetime) -> int:
+    """Distinct visible parcels with an event in [since, until); for keepers, at their counter."""
+    qs = events_visible(scope).filter(occurred_at__gte=since, occurred_at__lt=until)
+    if scope.role == Role.STATION_KEEPER:
+        # Scanned at the station, or checked in / handed over there (the station's own parcels).
+        qs = qs.filter(Q(station_id=scope.station_id) | Q(status__in=STATION_COUNTER_STATUSES))
+    return qs.order_by().values("parcel_id").distinct().count()
+
+
+def carrier_of(scope: Scope) -> Carrier | None:
+    """The carrier a carrier-role scope belongs to, or None for every other scope."""
+    if scope.role != Role.CARRIER or scope.carrier_id is None:
+        return None
+    return Carrier.objects.filter(pk=scope.carrier_id).first()

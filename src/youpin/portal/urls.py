@@ -9,6 +9,14 @@ app_name = "portal"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("login/", auth_views.LoginView.as_view(template_name="registration/login.html"), name="login"),
+    path("villages/unserved/", views.villages_unserved, name="villages_unserved"),
+    path("geo/counties.geojson", views.counties_geojson, name="counties_geojson"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(
+            template_name="registration/login.html", redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
 ]

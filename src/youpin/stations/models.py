@@ -36,7 +36,9 @@ class Station(TimeStamped):
     )
     opening_hours = models.CharField("营业时间", max_length=60, default="08:00-20:00")
     services = models.JSONField("服务", default=list, blank=True)
-    carriers = models.ManyToManyField("logistics.Carrier", verbose_name="合作快递", blank=True, related_name="stations")
+    carriers = models.ManyToManyField(
+        "logistics.Carrier", verbose_name="合作快递", blank=True, related_name="stations"
+    )
     is_active = models.BooleanField("运营中", default=True)
     opened_on = models.DateField("开业日期", null=True, blank=True)
     is_demo = models.BooleanField("演示数据", default=False, db_index=True)

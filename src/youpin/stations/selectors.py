@@ -56,7 +56,10 @@ def stations_by_county(scope: Scope) -> list[CountyStations]:
         county = row["place_id"][:6] + "000000"
         kinds = per_county.setdefault(county, {})
         kinds[row["kind"]] = kinds.get(row["kind"], 0) + row["n"]
-    return [CountyStations(county=c, by_kind=per_county.get(c.code, {})) for c in counties.order_by("code")]
+    return [
+        CountyStations(county=c, by_kind=per_county.get(c.code, {}))
+        for c in counties.order_by("code")
+    ]
 
 
 def villages_without_service(scope: Scope) -> QuerySet[Place]:
@@ -71,3 +74,10 @@ def villages_without_service(scope: Scope) -> QuerySet[Place]:
 def township_station_count(scope: Scope) -> int:
     """Merged township 兴农 supermarkets in operation, toward the plan's 200."""
     return stations_visible(scope).filter(kind=StationKind.TOWNSHIP, is_active=True).count()
+
+
+def station_counts_by_kind(scope: Scope) -> dict[str, int]:
+    """Active stations in the scope per kind."""
+    active = stations_visible(scope).filter(is_active=True).order_by()
+    rows = active.values("kind").annotate(n=Count("id"))
+    return {r["kind"]: r["n"] for r in rows}

@@ -5,68 +5,123 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('catalog', '0001_initial'),
-        ('commerce', '0001_initial'),
-        ('geo', '0001_initial'),
-        ('logistics', '0001_initial'),
-        ('stations', '0001_initial'),
+        ("catalog", "0001_initial"),
+        ("commerce", "0001_initial"),
+        ("geo", "0001_initial"),
+        ("logistics", "0001_initial"),
+        ("stations", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='order',
-            name='carrier',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='orders', to='logistics.carrier', verbose_name='快递公司'),
+            model_name="order",
+            name="carrier",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="orders",
+                to="logistics.carrier",
+                verbose_name="快递公司",
+            ),
         ),
         migrations.AddField(
-            model_name='order',
-            name='destination_place',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='geo.place', verbose_name='收货地区'),
+            model_name="order",
+            name="destination_place",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="geo.place",
+                verbose_name="收货地区",
+            ),
         ),
         migrations.AddField(
-            model_name='order',
-            name='merchant',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='orders', to='catalog.merchant', verbose_name='商户'),
+            model_name="order",
+            name="merchant",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="orders",
+                to="catalog.merchant",
+                verbose_name="商户",
+            ),
         ),
         migrations.AddField(
-            model_name='order',
-            name='parcel',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='orders', to='logistics.parcel', verbose_name='包裹'),
+            model_name="order",
+            name="parcel",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="orders",
+                to="logistics.parcel",
+                verbose_name="包裹",
+            ),
         ),
         migrations.AddField(
-            model_name='order',
-            name='pickup_station',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='pickup_orders', to='stations.station', verbose_name='自提站点'),
+            model_name="order",
+            name="pickup_station",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="pickup_orders",
+                to="stations.station",
+                verbose_name="自提站点",
+            ),
         ),
         migrations.AddField(
-            model_name='order',
-            name='shop',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='orders', to='catalog.shop', verbose_name='店铺'),
+            model_name="order",
+            name="shop",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="orders",
+                to="catalog.shop",
+                verbose_name="店铺",
+            ),
         ),
         migrations.AddField(
-            model_name='orderline',
-            name='order',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='commerce.order', verbose_name='订单'),
+            model_name="orderline",
+            name="order",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="lines",
+                to="commerce.order",
+                verbose_name="订单",
+            ),
         ),
         migrations.AddField(
-            model_name='orderline',
-            name='product',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='order_lines', to='catalog.product', verbose_name='商品'),
+            model_name="orderline",
+            name="product",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="order_lines",
+                to="catalog.product",
+                verbose_name="商品",
+            ),
         ),
         migrations.AddIndex(
-            model_name='order',
-            index=models.Index(fields=['merchant', 'ordered_at'], name='commerce_or_merchan_9b15f6_idx'),
+            model_name="order",
+            index=models.Index(
+                fields=["merchant", "ordered_at"], name="commerce_or_merchan_9b15f6_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='order',
-            constraint=models.UniqueConstraint(fields=('platform', 'platform_order_id'), name='order_unique_per_platform'),
+            model_name="order",
+            constraint=models.UniqueConstraint(
+                fields=("platform", "platform_order_id"), name="order_unique_per_platform"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='orderline',
-            constraint=models.UniqueConstraint(fields=('order', 'line_no'), name='order_line_unique'),
+            model_name="orderline",
+            constraint=models.UniqueConstraint(
+                fields=("order", "line_no"), name="order_line_unique"
+            ),
         ),
     ]

@@ -12,7 +12,12 @@ from youpin.core.masking import mask_address, mask_name, mask_phone, mask_phones
 
 @pytest.mark.parametrize(
     ("raw", "masked"),
-    [("13895551234", "138****1234"), ("+86 138-9555-1234", "861****1234"), ("5678", "**78"), ("", "")],
+    [
+        ("13895551234", "138****1234"),
+        ("+86 138-9555-1234", "861****1234"),
+        ("5678", "**78"),
+        ("", ""),
+    ],
 )
 def test_mask_phone(raw: str, masked: str) -> None:
     """Phones keep their first three and last four digits at most."""

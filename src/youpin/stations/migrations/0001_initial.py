@@ -5,41 +5,97 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('geo', '0001_initial'),
-        ('logistics', '0001_initial'),
+        ("geo", "0001_initial"),
+        ("logistics", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Station',
+            name="Station",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('code', models.SlugField(max_length=30, unique=True, verbose_name='站点编号')),
-                ('name', models.CharField(max_length=120, verbose_name='名称')),
-                ('kind', models.CharField(choices=[('township', '乡镇电商快递兴农超市'), ('village', '村级服务点'), ('community', '社区/校园驿站'), ('locker', '智能快递柜'), ('experience', '体验店')], max_length=12, verbose_name='类型')),
-                ('operator_name', models.CharField(blank=True, max_length=120, verbose_name='经营者')),
-                ('address', models.CharField(blank=True, max_length=200, verbose_name='地址')),
-                ('lon', models.FloatField(blank=True, null=True, verbose_name='经度')),
-                ('lat', models.FloatField(blank=True, null=True, verbose_name='纬度')),
-                ('coord_source', models.CharField(blank=True, choices=[('', '无坐标'), ('synthetic', '合成（演示）'), ('surveyed', '实地登记'), ('centroid', '多边形中心')], default='', max_length=10, verbose_name='坐标来源')),
-                ('opening_hours', models.CharField(default='08:00-20:00', max_length=60, verbose_name='营业时间')),
-                ('services', models.JSONField(blank=True, default=list, verbose_name='服务')),
-                ('is_active', models.BooleanField(default=True, verbose_name='运营中')),
-                ('opened_on', models.DateField(blank=True, null=True, verbose_name='开业日期')),
-                ('is_demo', models.BooleanField(db_index=True, default=False, verbose_name='演示数据')),
-                ('carriers', models.ManyToManyField(blank=True, related_name='stations', to='logistics.carrier', verbose_name='合作快递')),
-                ('place', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='stations', to='geo.place', verbose_name='所在地')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("code", models.SlugField(max_length=30, unique=True, verbose_name="站点编号")),
+                ("name", models.CharField(max_length=120, verbose_name="名称")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("township", "乡镇电商快递兴农超市"),
+                            ("village", "村级服务点"),
+                            ("community", "社区/校园驿站"),
+                            ("locker", "智能快递柜"),
+                            ("experience", "体验店"),
+                        ],
+                        max_length=12,
+                        verbose_name="类型",
+                    ),
+                ),
+                (
+                    "operator_name",
+                    models.CharField(blank=True, max_length=120, verbose_name="经营者"),
+                ),
+                ("address", models.CharField(blank=True, max_length=200, verbose_name="地址")),
+                ("lon", models.FloatField(blank=True, null=True, verbose_name="经度")),
+                ("lat", models.FloatField(blank=True, null=True, verbose_name="纬度")),
+                (
+                    "coord_source",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "无坐标"),
+                            ("synthetic", "合成（演示）"),
+                            ("surveyed", "实地登记"),
+                            ("centroid", "多边形中心"),
+                        ],
+                        default="",
+                        max_length=10,
+                        verbose_name="坐标来源",
+                    ),
+                ),
+                (
+                    "opening_hours",
+                    models.CharField(default="08:00-20:00", max_length=60, verbose_name="营业时间"),
+                ),
+                ("services", models.JSONField(blank=True, default=list, verbose_name="服务")),
+                ("is_active", models.BooleanField(default=True, verbose_name="运营中")),
+                ("opened_on", models.DateField(blank=True, null=True, verbose_name="开业日期")),
+                (
+                    "is_demo",
+                    models.BooleanField(db_index=True, default=False, verbose_name="演示数据"),
+                ),
+                (
+                    "carriers",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="stations",
+                        to="logistics.carrier",
+                        verbose_name="合作快递",
+                    ),
+                ),
+                (
+                    "place",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="stations",
+                        to="geo.place",
+                        verbose_name="所在地",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '站点',
-                'verbose_name_plural': '站点',
-                'ordering': ['code'],
+                "verbose_name": "站点",
+                "verbose_name_plural": "站点",
+                "ordering": ["code"],
             },
         ),
     ]
