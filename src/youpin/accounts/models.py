@@ -24,23 +24,43 @@ class Profile(models.Model):
     """A user's role and the one thing that role is attached to."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, verbose_name="用户", on_delete=models.CASCADE, related_name="profile"
+        settings.AUTH_USER_MODEL,
+        verbose_name="用户",
+        on_delete=models.CASCADE,
+        related_name="profile",
     )
     role = models.CharField("角色", max_length=16, choices=Role.choices)
     display_name = models.CharField("显示名称", max_length=60, blank=True)
     region = models.ForeignKey(
-        "geo.Place", verbose_name="管辖区域", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "geo.Place",
+        verbose_name="管辖区域",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     merchant = models.ForeignKey(
-        "catalog.Merchant", verbose_name="商户", null=True, blank=True, on_delete=models.CASCADE,
+        "catalog.Merchant",
+        verbose_name="商户",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="members",
     )
     station = models.ForeignKey(
-        "stations.Station", verbose_name="站点", null=True, blank=True, on_delete=models.CASCADE,
+        "stations.Station",
+        verbose_name="站点",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="keepers",
     )
     carrier = models.ForeignKey(
-        "logistics.Carrier", verbose_name="快递公司", null=True, blank=True, on_delete=models.CASCADE,
+        "logistics.Carrier",
+        verbose_name="快递公司",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="members",
     )
     phone = models.CharField("手机", max_length=20, blank=True)
@@ -75,7 +95,10 @@ class ApiToken(models.Model):
     """A bearer token a machine (carrier, platform integration) uses to call the API."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="用户", on_delete=models.CASCADE, related_name="api_tokens"
+        settings.AUTH_USER_MODEL,
+        verbose_name="用户",
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
     )
     name = models.CharField("用途", max_length=60)
     prefix = models.CharField("前缀", max_length=8, db_index=True)

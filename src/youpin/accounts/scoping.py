@@ -48,7 +48,10 @@ def scope_for(user: AbstractBaseUser | AnonymousUser) -> Scope:
         if profile.region is None:
             raise PermissionDenied("该官员账户未指定管辖区域")
         return Scope(
-            role=role, user_id=user.pk, region_prefix=profile.region.prefix, region_code=profile.region.code
+            role=role,
+            user_id=user.pk,
+            region_prefix=profile.region.prefix,
+            region_code=profile.region.code,
         )
     return Scope(
         role=role,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -37,7 +37,7 @@ def user_with_role_upsert(
     station: Station | None = None,
     carrier: Carrier | None = None,
     is_staff: bool = False,
-) -> AbstractUser:
+) -> User:
     """Create or update a user and its role profile; running it twice changes nothing more."""
     user_model = get_user_model()
     user, _ = user_model.objects.get_or_create(username=username)
@@ -54,11 +54,11 @@ def user_with_role_upsert(
     profile.carrier = carrier
     profile.full_clean()
     profile.save()
-    return user  # type: ignore[return-value]
+    return user
 
 
 @transaction.atomic
-def api_token_issue(*, user: AbstractUser, name: str) -> IssuedToken:
+def api_token_issue(*, user: User, name: str) -> IssuedToken:
     """Issue a token for a user; only its hash is stored."""
     key = new_token_key()
     token = ApiToken.objects.create(user=user, name=name, prefix=key[:8], key_hash=hash_token(key))

@@ -55,7 +55,9 @@ class Platform(models.TextChoices):
 class Shop(TimeStamped):
     """A merchant's shop on one platform."""
 
-    merchant = models.ForeignKey(Merchant, verbose_name="商户", on_delete=models.CASCADE, related_name="shops")
+    merchant = models.ForeignKey(
+        Merchant, verbose_name="商户", on_delete=models.CASCADE, related_name="shops"
+    )
     platform = models.CharField("平台", max_length=12, choices=Platform.choices)
     platform_shop_id = models.CharField("平台店铺ID", max_length=64)
     name = models.CharField("店铺名称", max_length=120)
@@ -65,7 +67,9 @@ class Shop(TimeStamped):
         verbose_name = "店铺"
         verbose_name_plural = "店铺"
         constraints = [
-            models.UniqueConstraint(fields=["platform", "platform_shop_id"], name="shop_unique_per_platform")
+            models.UniqueConstraint(
+                fields=["platform", "platform_shop_id"], name="shop_unique_per_platform"
+            )
         ]
 
     def __str__(self) -> str:
@@ -95,13 +99,19 @@ class Product(TimeStamped):
     merchant = models.ForeignKey(
         Merchant, verbose_name="商户", on_delete=models.CASCADE, related_name="products"
     )
-    category = models.ForeignKey(Category, verbose_name="品类", on_delete=models.PROTECT, related_name="products")
+    category = models.ForeignKey(
+        Category, verbose_name="品类", on_delete=models.PROTECT, related_name="products"
+    )
     name = models.CharField("商品名称", max_length=200)
     sku = models.CharField("商家编码", max_length=64, blank=True)
     unit_price = money("单价")
     weight_g = models.PositiveIntegerField("重量（克）", default=0)
     origin = models.ForeignKey(
-        "geo.Place", verbose_name="产地", null=True, blank=True, on_delete=models.PROTECT,
+        "geo.Place",
+        verbose_name="产地",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="products",
     )
     needs_cold_chain = models.BooleanField("需冷链", default=False)

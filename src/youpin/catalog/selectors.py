@@ -27,7 +27,7 @@ def shops_visible(scope: Scope) -> QuerySet[Shop]:
 
 
 def products_visible(scope: Scope) -> QuerySet[Product]:
-    """Products in the scope: a merchant sees its own, officials their region's, others the catalogue."""
+    """Products in scope: merchants their own, officials their region's, others all."""
     qs = Product.objects.select_related("category", "merchant")
     if scope.role in {Role.OFFICIAL, Role.MERCHANT}:
         return qs.filter(merchant__in=merchants_visible(scope))

@@ -29,7 +29,9 @@ api = NinjaAPI(
 @api.exception_handler(ValidationError)
 def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     """Bad input is a 400 with the fields at fault."""
-    return api.create_response(request, {"detail": "请求参数有误", "errors": exc.errors}, status=400)
+    return api.create_response(
+        request, {"detail": "请求参数有误", "errors": exc.errors}, status=400
+    )
 
 
 @api.exception_handler(AuthenticationError)

@@ -36,7 +36,9 @@ def _env_bool(name: str, default: bool) -> bool:
 
 ENVIRONMENT = os.environ.get("YOUPIN_ENV", "development").strip().lower()
 if ENVIRONMENT not in {"development", "production", "test"}:
-    raise ImproperlyConfigured(f"YOUPIN_ENV must be development, production or test, not {ENVIRONMENT!r}")
+    raise ImproperlyConfigured(
+        f"YOUPIN_ENV must be development, production or test, not {ENVIRONMENT!r}"
+    )
 PRODUCTION = ENVIRONMENT == "production"
 
 VAR_DIR = Path(os.environ.get("YOUPIN_VAR_DIR") or _default_var_dir())
@@ -68,8 +70,14 @@ SECRET_KEY = _secret_key()
 if PRODUCTION:
     if DEBUG:
         raise ImproperlyConfigured("YOUPIN_DEBUG must be off in production")
-    if len(SECRET_KEY) < 40 or SECRET_KEY.startswith(INSECURE_KEY_PREFIX) or len(set(SECRET_KEY)) < 10:
-        raise ImproperlyConfigured("YOUPIN_SECRET_KEY is too weak for production (40+ varied characters)")
+    if (
+        len(SECRET_KEY) < 40
+        or SECRET_KEY.startswith(INSECURE_KEY_PREFIX)
+        or len(set(SECRET_KEY)) < 10
+    ):
+        raise ImproperlyConfigured(
+            "YOUPIN_SECRET_KEY is too weak for production (40+ varied characters)"
+        )
 
 ALLOWED_HOSTS = [
     h.strip()

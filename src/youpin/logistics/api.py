@@ -66,7 +66,9 @@ def parcel_out(parcel: Parcel, scope: Scope) -> dict[str, object]:
         "sender_place_code": parcel.sender_place_id,
         "recipient_place_code": parcel.recipient_place_id,
         "recipient_name": parcel.recipient_name if unmasked else mask_name(parcel.recipient_name),
-        "recipient_phone": parcel.recipient_phone if unmasked else mask_phone(parcel.recipient_phone),
+        "recipient_phone": parcel.recipient_phone
+        if unmasked
+        else mask_phone(parcel.recipient_phone),
         "station_id": parcel.station_id,
         "collected_at": parcel.collected_at,
         "delivered_at": parcel.delivered_at,

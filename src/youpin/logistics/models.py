@@ -45,25 +45,45 @@ class TrackingStatus(models.TextChoices):
 class Parcel(TimeStamped):
     """A parcel identified by its carrier and waybill number."""
 
-    carrier = models.ForeignKey(Carrier, verbose_name="快递公司", on_delete=models.PROTECT, related_name="parcels")
+    carrier = models.ForeignKey(
+        Carrier, verbose_name="快递公司", on_delete=models.PROTECT, related_name="parcels"
+    )
     waybill_no = models.CharField("运单号", max_length=40)
     status = models.CharField(
-        "当前状态", max_length=20, choices=TrackingStatus.choices, default=TrackingStatus.PENDING, db_index=True
+        "当前状态",
+        max_length=20,
+        choices=TrackingStatus.choices,
+        default=TrackingStatus.PENDING,
+        db_index=True,
     )
     weight_g = models.PositiveIntegerField("重量（克）", default=0)
     volume_cm3 = models.PositiveIntegerField("体积（立方厘米）", default=0)
     cold_chain = models.BooleanField("冷链", default=False)
     e_waybill = models.BooleanField("电子面单", default=True)
     sender_place = models.ForeignKey(
-        "geo.Place", verbose_name="寄件地", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "geo.Place",
+        verbose_name="寄件地",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     recipient_place = models.ForeignKey(
-        "geo.Place", verbose_name="收件地", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "geo.Place",
+        verbose_name="收件地",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     recipient_name = models.CharField("收件人", max_length=60, blank=True)
     recipient_phone = models.CharField("收件人电话", max_length=20, blank=True)
     station = models.ForeignKey(
-        "stations.Station", verbose_name="所在站点", null=True, blank=True, on_delete=models.SET_NULL,
+        "stations.Station",
+        verbose_name="所在站点",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="parcels",
     )
     collected_at = models.DateTimeField("揽收时间", null=True, blank=True, db_index=True)
@@ -85,16 +105,27 @@ class Parcel(TimeStamped):
 class TrackingEvent(models.Model):
     """One event in a parcel's timeline: canonical status beside the raw code and text."""
 
-    parcel = models.ForeignKey(Parcel, verbose_name="包裹", on_delete=models.CASCADE, related_name="events")
+    parcel = models.ForeignKey(
+        Parcel, verbose_name="包裹", on_delete=models.CASCADE, related_name="events"
+    )
     occurred_at = models.DateTimeField("时间")
     status = models.CharField("状态", max_length=20, choices=TrackingStatus.choices)
     raw_code = models.CharField("原始状态码", max_length=20, blank=True)
     raw_text = models.CharField("原始描述", max_length=500, blank=True)
     place = models.ForeignKey(
-        "geo.Place", verbose_name="地点", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "geo.Place",
+        verbose_name="地点",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     station = models.ForeignKey(
-        "stations.Station", verbose_name="站点", null=True, blank=True, on_delete=models.SET_NULL,
+        "stations.Station",
+        verbose_name="站点",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="events",
     )
     source = models.CharField("来源", max_length=20, blank=True)

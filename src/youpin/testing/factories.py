@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -161,14 +162,14 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", "pw-test-123")
 
     @factory.post_generation
-    def saved(self, create: bool, extracted: object, **kwargs: object) -> None:
+    def saved(self: Any, create: bool, extracted: object, **kwargs: object) -> None:
         """Persist the password set above."""
         if create:
             self.save()
 
 
-def user_with_role(role: Role, **attached: object) -> object:
-    """Create a user and its profile for a role, attached to a region, merchant, station or carrier."""
-    user = UserFactory()
+def user_with_role(role: Role, **attached: Any) -> Any:
+    """Create a user with a role, attached to a region, merchant, station or carrier."""
+    user: Any = UserFactory()
     Profile.objects.create(user=user, role=role, **attached)
     return user

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,33 +14,74 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Profile',
+            name="Profile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('official', '政府官员'), ('operator', '平台运营方'), ('merchant', '商户'), ('station_keeper', '站点管理员'), ('carrier', '快递公司'), ('consumer', '消费者')], max_length=16, verbose_name='角色')),
-                ('display_name', models.CharField(blank=True, max_length=60, verbose_name='显示名称')),
-                ('phone', models.CharField(blank=True, max_length=20, verbose_name='手机')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("official", "政府官员"),
+                            ("operator", "平台运营方"),
+                            ("merchant", "商户"),
+                            ("station_keeper", "站点管理员"),
+                            ("carrier", "快递公司"),
+                            ("consumer", "消费者"),
+                        ],
+                        max_length=16,
+                        verbose_name="角色",
+                    ),
+                ),
+                (
+                    "display_name",
+                    models.CharField(blank=True, max_length=60, verbose_name="显示名称"),
+                ),
+                ("phone", models.CharField(blank=True, max_length=20, verbose_name="手机")),
             ],
             options={
-                'verbose_name': '角色档案',
-                'verbose_name_plural': '角色档案',
+                "verbose_name": "角色档案",
+                "verbose_name_plural": "角色档案",
             },
         ),
         migrations.CreateModel(
-            name='ApiToken',
+            name="ApiToken",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=60, verbose_name='用途')),
-                ('prefix', models.CharField(db_index=True, max_length=8, verbose_name='前缀')),
-                ('key_hash', models.CharField(max_length=64, unique=True, verbose_name='密钥摘要')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('last_used_at', models.DateTimeField(blank=True, null=True, verbose_name='最近使用')),
-                ('revoked_at', models.DateTimeField(blank=True, null=True, verbose_name='吊销时间')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='api_tokens', to=settings.AUTH_USER_MODEL, verbose_name='用户')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=60, verbose_name="用途")),
+                ("prefix", models.CharField(db_index=True, max_length=8, verbose_name="前缀")),
+                ("key_hash", models.CharField(max_length=64, unique=True, verbose_name="密钥摘要")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                (
+                    "last_used_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="最近使用"),
+                ),
+                (
+                    "revoked_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="吊销时间"),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="api_tokens",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="用户",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'API 令牌',
-                'verbose_name_plural': 'API 令牌',
+                "verbose_name": "API 令牌",
+                "verbose_name_plural": "API 令牌",
             },
         ),
     ]

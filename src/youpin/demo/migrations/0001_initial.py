@@ -4,25 +4,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='DemoDataset',
+            name="DemoDataset",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('seed', models.IntegerField(verbose_name='随机种子')),
-                ('scale', models.FloatField(verbose_name='规模')),
-                ('generated_at', models.DateTimeField(auto_now=True, verbose_name='生成时间')),
-                ('summary', models.JSONField(default=dict, verbose_name='内容概要')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("seed", models.IntegerField(verbose_name="随机种子")),
+                ("scale", models.FloatField(verbose_name="规模")),
+                ("generated_at", models.DateTimeField(auto_now=True, verbose_name="生成时间")),
+                ("summary", models.JSONField(default=dict, verbose_name="内容概要")),
             ],
             options={
-                'verbose_name': '演示数据集',
-                'verbose_name_plural': '演示数据集',
+                "verbose_name": "演示数据集",
+                "verbose_name_plural": "演示数据集",
             },
         ),
     ]

@@ -5,70 +5,186 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('geo', '0001_initial'),
+        ("geo", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Carrier',
+            name="Carrier",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=20, unique=True, verbose_name='代码')),
-                ('name', models.CharField(max_length=40, verbose_name='名称')),
-                ('kuaidi100_code', models.CharField(blank=True, max_length=40, verbose_name='快递100编码')),
-                ('kdniao_code', models.CharField(blank=True, max_length=10, verbose_name='快递鸟编码')),
-                ('waybill_pattern', models.CharField(blank=True, max_length=120, verbose_name='运单号格式（正则）')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=20, unique=True, verbose_name="代码")),
+                ("name", models.CharField(max_length=40, verbose_name="名称")),
+                (
+                    "kuaidi100_code",
+                    models.CharField(blank=True, max_length=40, verbose_name="快递100编码"),
+                ),
+                (
+                    "kdniao_code",
+                    models.CharField(blank=True, max_length=10, verbose_name="快递鸟编码"),
+                ),
+                (
+                    "waybill_pattern",
+                    models.CharField(blank=True, max_length=120, verbose_name="运单号格式（正则）"),
+                ),
             ],
             options={
-                'verbose_name': '快递公司',
-                'verbose_name_plural': '快递公司',
-                'ordering': ['code'],
+                "verbose_name": "快递公司",
+                "verbose_name_plural": "快递公司",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='TrackingEvent',
+            name="TrackingEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('occurred_at', models.DateTimeField(verbose_name='时间')),
-                ('status', models.CharField(choices=[('pending', '待揽收'), ('picked_up', '已揽收'), ('in_transit', '运输中'), ('out_for_delivery', '派送中'), ('ready_for_pickup', '待取件'), ('delivered', '已签收'), ('delivery_failed', '派送失败'), ('delivery_delayed', '派送延误'), ('on_hold', '滞留'), ('return_to_sender', '退回'), ('cancelled', '已取消'), ('unknown', '未知')], max_length=20, verbose_name='状态')),
-                ('raw_code', models.CharField(blank=True, max_length=20, verbose_name='原始状态码')),
-                ('raw_text', models.CharField(blank=True, max_length=500, verbose_name='原始描述')),
-                ('source', models.CharField(blank=True, max_length=20, verbose_name='来源')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("occurred_at", models.DateTimeField(verbose_name="时间")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "待揽收"),
+                            ("picked_up", "已揽收"),
+                            ("in_transit", "运输中"),
+                            ("out_for_delivery", "派送中"),
+                            ("ready_for_pickup", "待取件"),
+                            ("delivered", "已签收"),
+                            ("delivery_failed", "派送失败"),
+                            ("delivery_delayed", "派送延误"),
+                            ("on_hold", "滞留"),
+                            ("return_to_sender", "退回"),
+                            ("cancelled", "已取消"),
+                            ("unknown", "未知"),
+                        ],
+                        max_length=20,
+                        verbose_name="状态",
+                    ),
+                ),
+                (
+                    "raw_code",
+                    models.CharField(blank=True, max_length=20, verbose_name="原始状态码"),
+                ),
+                ("raw_text", models.CharField(blank=True, max_length=500, verbose_name="原始描述")),
+                ("source", models.CharField(blank=True, max_length=20, verbose_name="来源")),
             ],
             options={
-                'verbose_name': '轨迹事件',
-                'verbose_name_plural': '轨迹事件',
-                'ordering': ['parcel', 'occurred_at'],
+                "verbose_name": "轨迹事件",
+                "verbose_name_plural": "轨迹事件",
+                "ordering": ["parcel", "occurred_at"],
             },
         ),
         migrations.CreateModel(
-            name='Parcel',
+            name="Parcel",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('waybill_no', models.CharField(max_length=40, verbose_name='运单号')),
-                ('status', models.CharField(choices=[('pending', '待揽收'), ('picked_up', '已揽收'), ('in_transit', '运输中'), ('out_for_delivery', '派送中'), ('ready_for_pickup', '待取件'), ('delivered', '已签收'), ('delivery_failed', '派送失败'), ('delivery_delayed', '派送延误'), ('on_hold', '滞留'), ('return_to_sender', '退回'), ('cancelled', '已取消'), ('unknown', '未知')], db_index=True, default='pending', max_length=20, verbose_name='当前状态')),
-                ('weight_g', models.PositiveIntegerField(default=0, verbose_name='重量（克）')),
-                ('volume_cm3', models.PositiveIntegerField(default=0, verbose_name='体积（立方厘米）')),
-                ('cold_chain', models.BooleanField(default=False, verbose_name='冷链')),
-                ('e_waybill', models.BooleanField(default=True, verbose_name='电子面单')),
-                ('recipient_name', models.CharField(blank=True, max_length=60, verbose_name='收件人')),
-                ('recipient_phone', models.CharField(blank=True, max_length=20, verbose_name='收件人电话')),
-                ('collected_at', models.DateTimeField(blank=True, db_index=True, null=True, verbose_name='揽收时间')),
-                ('delivered_at', models.DateTimeField(blank=True, null=True, verbose_name='签收时间')),
-                ('is_demo', models.BooleanField(db_index=True, default=False, verbose_name='演示数据')),
-                ('carrier', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='parcels', to='logistics.carrier', verbose_name='快递公司')),
-                ('recipient_place', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='geo.place', verbose_name='收件地')),
-                ('sender_place', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='geo.place', verbose_name='寄件地')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("waybill_no", models.CharField(max_length=40, verbose_name="运单号")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "待揽收"),
+                            ("picked_up", "已揽收"),
+                            ("in_transit", "运输中"),
+                            ("out_for_delivery", "派送中"),
+                            ("ready_for_pickup", "待取件"),
+                            ("delivered", "已签收"),
+                            ("delivery_failed", "派送失败"),
+                            ("delivery_delayed", "派送延误"),
+                            ("on_hold", "滞留"),
+                            ("return_to_sender", "退回"),
+                            ("cancelled", "已取消"),
+                            ("unknown", "未知"),
+                        ],
+                        db_index=True,
+                        default="pending",
+                        max_length=20,
+                        verbose_name="当前状态",
+                    ),
+                ),
+                ("weight_g", models.PositiveIntegerField(default=0, verbose_name="重量（克）")),
+                (
+                    "volume_cm3",
+                    models.PositiveIntegerField(default=0, verbose_name="体积（立方厘米）"),
+                ),
+                ("cold_chain", models.BooleanField(default=False, verbose_name="冷链")),
+                ("e_waybill", models.BooleanField(default=True, verbose_name="电子面单")),
+                (
+                    "recipient_name",
+                    models.CharField(blank=True, max_length=60, verbose_name="收件人"),
+                ),
+                (
+                    "recipient_phone",
+                    models.CharField(blank=True, max_length=20, verbose_name="收件人电话"),
+                ),
+                (
+                    "collected_at",
+                    models.DateTimeField(
+                        blank=True, db_index=True, null=True, verbose_name="揽收时间"
+                    ),
+                ),
+                (
+                    "delivered_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="签收时间"),
+                ),
+                (
+                    "is_demo",
+                    models.BooleanField(db_index=True, default=False, verbose_name="演示数据"),
+                ),
+                (
+                    "carrier",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="parcels",
+                        to="logistics.carrier",
+                        verbose_name="快递公司",
+                    ),
+                ),
+                (
+                    "recipient_place",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="geo.place",
+                        verbose_name="收件地",
+                    ),
+                ),
+                (
+                    "sender_place",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="geo.place",
+                        verbose_name="寄件地",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '包裹',
-                'verbose_name_plural': '包裹',
+                "verbose_name": "包裹",
+                "verbose_name_plural": "包裹",
             },
         ),
     ]

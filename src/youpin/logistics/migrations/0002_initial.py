@@ -5,46 +5,75 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('geo', '0001_initial'),
-        ('logistics', '0001_initial'),
-        ('stations', '0001_initial'),
+        ("geo", "0001_initial"),
+        ("logistics", "0001_initial"),
+        ("stations", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='parcel',
-            name='station',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='parcels', to='stations.station', verbose_name='所在站点'),
+            model_name="parcel",
+            name="station",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="parcels",
+                to="stations.station",
+                verbose_name="所在站点",
+            ),
         ),
         migrations.AddField(
-            model_name='trackingevent',
-            name='parcel',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='logistics.parcel', verbose_name='包裹'),
+            model_name="trackingevent",
+            name="parcel",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="events",
+                to="logistics.parcel",
+                verbose_name="包裹",
+            ),
         ),
         migrations.AddField(
-            model_name='trackingevent',
-            name='place',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='geo.place', verbose_name='地点'),
+            model_name="trackingevent",
+            name="place",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="geo.place",
+                verbose_name="地点",
+            ),
         ),
         migrations.AddField(
-            model_name='trackingevent',
-            name='station',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='events', to='stations.station', verbose_name='站点'),
+            model_name="trackingevent",
+            name="station",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="events",
+                to="stations.station",
+                verbose_name="站点",
+            ),
         ),
         migrations.AddIndex(
-            model_name='parcel',
-            index=models.Index(fields=['waybill_no'], name='logistics_p_waybill_874f3c_idx'),
+            model_name="parcel",
+            index=models.Index(fields=["waybill_no"], name="logistics_p_waybill_874f3c_idx"),
         ),
         migrations.AddConstraint(
-            model_name='parcel',
-            constraint=models.UniqueConstraint(fields=('carrier', 'waybill_no'), name='parcel_unique_waybill'),
+            model_name="parcel",
+            constraint=models.UniqueConstraint(
+                fields=("carrier", "waybill_no"), name="parcel_unique_waybill"
+            ),
         ),
         migrations.AddIndex(
-            model_name='trackingevent',
-            index=models.Index(fields=['parcel', 'occurred_at'], name='logistics_t_parcel__6b64fe_idx'),
+            model_name="trackingevent",
+            index=models.Index(
+                fields=["parcel", "occurred_at"], name="logistics_t_parcel__6b64fe_idx"
+            ),
         ),
     ]
