@@ -242,3 +242,39 @@ def parse_datetime(cell: str | None, tz: ZoneInfo = SHANGHAI) -> datetime | None
     if parsed is None:
         raise ValueError(f"时间格式错误：{cell!r}")
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)
+
+
+def fast_clean(cell: str) -> str:
+    """`clean_cell` for one cell, with a fast path for the common cells that need no cleaning."""
+    if not cell:
+        return ""
+    first = cell[0]
+    last = cell[-1]
+    if last.isspace():
+        return clean_cell(cell)
+    if first == "'":
+        if len(cell) > 1 and not cell[1].isspace():
+            return cell[1:]
+        return clean_cell(cell)
+    if first == "=" or first.isspace():
+        return clean_cell(cell)
+    return cell
+
+
+def xlsx_sheet_names(stream: IO[bytes]) -> list[str]:
+    """The sheet names of an XLSX stream, in workbook order; empty if it is not an XLSX."""
+    from openpyxl import load_workbook
+
+    head = stream.read(len(XLSX_MAGIC))
+    stream.seek(0)
+    if head != XLSX_MAGIC:
+        return []
+    try:
+        book = load_workbook(stream, read_only=True, data_only=True)
+    except Exception:  # a damaged workbook simply has no sheets we can offer
+        stream.seek(0)
+        return []
+    names = list(book.sheetnames)
+    book.close()
+    stream.seek(0)
+    return names
