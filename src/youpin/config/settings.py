@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "youpin.logistics",
     "youpin.stations",
     "youpin.commerce",
+    "youpin.ingest",
     "youpin.demo",
     "youpin.portal",
 ]
