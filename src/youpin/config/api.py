@@ -10,8 +10,11 @@ from ninja.errors import AuthenticationError, ValidationError
 from youpin.accounts.api import router as accounts_router
 from youpin.accounts.auth import API_AUTH
 from youpin.commerce.api import router as commerce_router
+from youpin.commerce.statistics_api import router as retail_router
 from youpin.geo.api import router as geo_router
+from youpin.ingest.api import router as imports_router
 from youpin.logistics.api import router as logistics_router
+from youpin.logistics.statistics_api import router as express_router
 from youpin.stations.api import router as stations_router
 
 api = NinjaAPI(
@@ -53,3 +56,6 @@ api.add_router("/geo", geo_router)
 api.add_router("/orders", commerce_router)
 api.add_router("/parcels", logistics_router)
 api.add_router("/stations", stations_router)
+api.add_router("/imports", imports_router)
+api.add_router("/kpi/retail", retail_router)
+api.add_router("/kpi/express", express_router)
