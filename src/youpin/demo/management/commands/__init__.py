@@ -1,0 +1,1 @@
+"""The `youpin demo-data` command."""
