@@ -161,7 +161,9 @@ def _database() -> dict[str, object]:
             ),
             "transaction_mode": "IMMEDIATE",
         }
-        config["TEST"] = {"NAME": str(VAR_DIR / "test_youpin.sqlite3")}
+        if config["NAME"] != ":memory:":
+            db_path = Path(str(config["NAME"]))
+            config["TEST"] = {"NAME": str(db_path.with_name(f"test_{db_path.name}"))}
     return config
 
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import factory
