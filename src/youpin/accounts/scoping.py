@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
 
 from youpin.accounts.models import Profile, Role
 
@@ -60,3 +61,12 @@ def scope_for(user: AbstractBaseUser | AnonymousUser) -> Scope:
         station_id=profile.station_id,
         carrier_id=profile.carrier_id,
     )
+
+
+def request_scope(request: HttpRequest) -> Scope:
+    """The scope of the request's user, built once per request."""
+    cached: Scope | None = getattr(request, "_youpin_scope", None)
+    if cached is None:
+        cached = scope_for(request.user)
+        request._youpin_scope = cached  # type: ignore[attr-defined]
+    return cached

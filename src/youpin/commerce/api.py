@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
-from youpin.accounts.scoping import Scope, scope_for
+from youpin.accounts.scoping import request_scope
 from youpin.commerce.models import Order
 from youpin.commerce.selectors import orders_visible
 from youpin.core.masking import mask_address, mask_name, mask_phone
@@ -17,8 +19,14 @@ from youpin.core.masking import mask_address, mask_name, mask_phone
 router = Router(tags=["orders"])
 
 
+def _unmasked(context: dict[str, Any] | None) -> bool:
+    """Whether the caller's role may see buyers' personal data."""
+    request = (context or {}).get("request")
+    return request is not None and request_scope(request).may_see_personal_data
+
+
 class OrderPublic(Schema):
-    """An order as the API shows it."""
+    """An order as the API shows it; buyer details masked unless the role ships it."""
 
     id: int
     platform: str
@@ -41,52 +49,48 @@ class OrderPublic(Schema):
     host_nickname: str
     is_demo: bool
 
+    @staticmethod
+    def resolve_destination_place_code(obj: Order) -> str | None:
+        """The NBS code of the resolved destination."""
+        return obj.destination_place_id
 
-def order_out(order: Order, scope: Scope) -> OrderPublic:
-    """Render an order for a scope, masking the buyer unless the role handles it in person."""
-    unmasked = scope.may_see_personal_data
-    return OrderPublic(
-        id=order.pk,
-        platform=order.platform,
-        platform_order_id=order.platform_order_id,
-        merchant_id=order.merchant_id,
-        shop_id=order.shop_id,
-        status=order.status,
-        raw_status=order.raw_status,
-        paid_amount=order.paid_amount,
-        refunded_amount=order.refunded_amount,
-        net_amount=order.net_amount,
-        ordered_at=order.ordered_at,
-        paid_at=order.paid_at,
-        destination_place_code=order.destination_place_id,
-        destination_text=order.destination_text
-        if unmasked
-        else mask_address(order.destination_text),
-        buyer_name=order.buyer_name if unmasked else mask_name(order.buyer_name),
-        buyer_phone=order.buyer_phone if unmasked else mask_phone(order.buyer_phone),
-        carrier_code=order.carrier.code if order.carrier else None,
-        waybill_no=order.waybill_no,
-        host_nickname=order.host_nickname,
-        is_demo=order.is_demo,
-    )
+    @staticmethod
+    def resolve_carrier_code(obj: Order) -> str | None:
+        """The carrier's code, if known."""
+        return obj.carrier.code if obj.carrier else None
+
+    @staticmethod
+    def resolve_destination_text(obj: Order, context: dict[str, Any]) -> str:
+        """The address, with house details hidden unless unmasked."""
+        text = obj.destination_text
+        return text if _unmasked(context) else mask_address(text)
+
+    @staticmethod
+    def resolve_buyer_name(obj: Order, context: dict[str, Any]) -> str:
+        """The buyer's name, masked unless unmasked."""
+        return obj.buyer_name if _unmasked(context) else mask_name(obj.buyer_name)
+
+    @staticmethod
+    def resolve_buyer_phone(obj: Order, context: dict[str, Any]) -> str:
+        """The buyer's phone, masked unless unmasked."""
+        return obj.buyer_phone if _unmasked(context) else mask_phone(obj.buyer_phone)
 
 
 @router.get("", response=list[OrderPublic], summary="可见订单列表")
 @paginate(PageNumberPagination, page_size=50)
-def order_list(request: HttpRequest, platform: str | None = None) -> list[OrderPublic]:
-    """List the orders the caller may see, newest first."""
-    scope = scope_for(request.user)
-    qs = orders_visible(scope).select_related("carrier").order_by("-ordered_at", "-id")
+def order_list(request: HttpRequest, platform: str | None = None) -> QuerySet[Order]:
+    """List the orders the caller may see, newest first (count is the full total)."""
+    qs = orders_visible(request_scope(request)).select_related("carrier")
     if platform:
         qs = qs.filter(platform=platform)
-    return [order_out(o, scope) for o in qs[:5000]]
+    return qs.order_by("-ordered_at", "-id")
 
 
 @router.get("/{order_id}", response=OrderPublic, summary="订单详情")
-def order_detail(request: HttpRequest, order_id: int) -> OrderPublic:
+def order_detail(request: HttpRequest, order_id: int) -> Order:
     """One order, if the caller may see it (otherwise 404, as if it did not exist)."""
-    scope = scope_for(request.user)
-    order = orders_visible(scope).select_related("carrier").filter(pk=order_id).first()
-    if order is None:
+    order = orders_visible(request_scope(request)).select_related("carrier").filter(pk=order_id)
+    found = order.first()
+    if found is None:
         raise Http404("订单不存在或无权查看")
-    return order_out(order, scope)
+    return found

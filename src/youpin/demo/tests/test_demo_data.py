@@ -272,3 +272,49 @@ def test_refuses_in_production(demo, settings) -> None:  # type: ignore[no-untyp
     settings.PRODUCTION = True
     with pytest.raises(CommandError, match="生产环境"):
         call_command("demo-data", "--seed", "1", "--scale", "0.01")
+
+
+def _api_count(client, path: str) -> tuple[int, list[dict]]:  # type: ignore[no-untyped-def, type-arg]
+    """Total count and first page of a paginated API list."""
+    body = client.get(path).json()
+    return body["count"], body["items"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("username", [u for u in DEMO_USERS if u != "admin"])
+def test_each_demo_login_sees_only_its_scope(demo, client, username: str) -> None:  # type: ignore[no-untyped-def]
+    """Through the API, every demo login's orders and parcels are exactly its role's rows."""
+    user = get_user_model().objects.get(username=username)
+    profile = Profile.objects.select_related("region").get(user=user)
+    client.force_login(user)
+    orders, parcels = Order.objects.all(), Parcel.objects.all()
+    if profile.role == Role.OFFICIAL:
+        prefix = profile.region.code.rstrip("0")  # type: ignore[union-attr]
+        orders = orders.filter(merchant__place__code__startswith=prefix)
+        parcels = parcels.filter(sender_place__code__startswith=prefix) | parcels.filter(
+            recipient_place__code__startswith=prefix
+        )
+    elif profile.role == Role.MERCHANT:
+        orders = orders.filter(merchant=profile.merchant)
+        parcels = parcels.filter(orders__merchant=profile.merchant).distinct()
+    elif profile.role == Role.STATION_KEEPER:
+        orders = orders.filter(pickup_station=profile.station)
+        parcels = parcels.filter(station=profile.station)
+    elif profile.role == Role.CARRIER:
+        orders = orders.none()
+        parcels = parcels.filter(carrier=profile.carrier)
+    elif profile.role == Role.CONSUMER:
+        orders = orders.filter(buyer_user=user)
+        parcels = parcels.filter(orders__buyer_user=user).distinct()
+    order_count, order_page = _api_count(client, "/api/orders")
+    parcel_count, parcel_page = _api_count(client, "/api/parcels")
+    assert order_count == orders.count()
+    assert parcel_count == min(parcels.distinct().count(), 5000)
+    assert {o["id"] for o in order_page} <= set(orders.values_list("id", flat=True))
+    assert {p["id"] for p in parcel_page} <= set(parcels.values_list("id", flat=True))
+    if profile.role in {Role.MERCHANT, Role.STATION_KEEPER, Role.CARRIER, Role.CONSUMER}:
+        assert parcel_count < Parcel.objects.count()
+    if profile.role == Role.OFFICIAL and profile.region.code == "640522000000":  # type: ignore[union-attr]
+        assert 0 < order_count < Order.objects.count()
+    if profile.role not in {Role.MERCHANT, Role.STATION_KEEPER}:
+        assert all("*" in o["buyer_phone"] for o in order_page if o["buyer_phone"])
