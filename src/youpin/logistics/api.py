@@ -5,13 +5,23 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.http import Http404, HttpRequest
-from ninja import Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from youpin.accounts.scoping import Scope, scope_for
 from youpin.core.masking import mask_name, mask_phone
 from youpin.logistics.models import Parcel
+from youpin.logistics.public_tracking import (
+    NOT_FOUND,
+    PHONE_TAIL_PATTERN,
+    TOO_MANY,
+    client_address,
+    lookup_attempt,
+    parcel_for_lookup,
+)
 from youpin.logistics.selectors import parcels_visible
+from youpin.logistics.timeline import Privacy
+from youpin.logistics.timeline import parcel_timeline as build_timeline
 
 router = Router(tags=["parcels"])
 
@@ -113,3 +123,87 @@ def parcel_timeline(request: HttpRequest, carrier_code: str, waybill_no: str) ->
         for e in parcel.events.order_by("occurred_at", "id")
     ]
     return data
+
+
+# ----------------------------------------------------------------------------- public lookup
+
+
+class TrackedEvent(Schema):
+    """One event of a looked-up parcel, personal data masked."""
+
+    occurred_at: datetime
+    status: str
+    status_label: str
+    raw_code: str
+    raw_text: str
+    place_code: str | None
+    place_name: str
+    station_name: str
+
+
+class TrackedParcel(Schema):
+    """A parcel found by waybill + phone tail: its status and events, personal data masked."""
+
+    carrier_code: str
+    carrier_name: str
+    waybill_no: str
+    status: str
+    status_label: str
+    recipient_name: str
+    recipient_phone: str
+    collected_at: datetime | None
+    delivered_at: datetime | None
+    events: list[TrackedEvent]
+
+
+class TrackMessage(Schema):
+    """Why a lookup shows nothing."""
+
+    detail: str
+
+
+@router.get(
+    "/track",
+    auth=None,
+    response={200: TrackedParcel, 404: TrackMessage, 429: TrackMessage},
+    summary="按运单号 + 手机尾号查询包裹（无需登录）",
+)
+def parcel_track(
+    request: HttpRequest,
+    waybill: str = Query(..., min_length=6, max_length=48),
+    phone_tail: str = Query(..., pattern=PHONE_TAIL_PATTERN),
+) -> Status[dict[str, object]]:
+    """A consumer's own parcel, only when the waybill and the recipient's phone tail match."""
+    if not lookup_attempt(client_address(request)).allowed:
+        return Status(429, {"detail": TOO_MANY})
+    parcel = parcel_for_lookup(waybill, phone_tail)
+    if parcel is None:
+        return Status(404, {"detail": NOT_FOUND})
+    timeline = build_timeline(parcel, Privacy.PUBLIC)
+    return Status(
+        200,
+        {
+            "carrier_code": timeline.carrier_code,
+            "carrier_name": timeline.carrier_name,
+            "waybill_no": timeline.waybill_no,
+            "status": timeline.status,
+            "status_label": timeline.status_label,
+            "recipient_name": timeline.recipient_name,
+            "recipient_phone": timeline.recipient_phone,
+            "collected_at": timeline.collected_at,
+            "delivered_at": timeline.delivered_at,
+            "events": [
+                {
+                    "occurred_at": e.occurred_at,
+                    "status": e.status,
+                    "status_label": e.status_label,
+                    "raw_code": e.raw_code,
+                    "raw_text": e.raw_text,
+                    "place_code": e.place_code,
+                    "place_name": e.place_name,
+                    "station_name": e.station_name,
+                }
+                for e in timeline.events
+            ],
+        },
+    )

@@ -96,3 +96,58 @@ def carrier_of(scope: Scope) -> Carrier | None:
     if scope.role != Role.CARRIER or scope.carrier_id is None:
         return None
     return Carrier.objects.filter(pk=scope.carrier_id).first()
+
+
+# ----------------------------------------------------------------------------- parcel pages
+
+
+def parcel_visible_get(scope: Scope, carrier_code: str, waybill_no: str) -> Parcel | None:
+    """One parcel by carrier code and waybill, if the scope may see it (else None → 404)."""
+    return (
+        parcels_visible(scope)
+        .select_related("carrier", "sender_place", "recipient_place", "station", "station__place")
+        .filter(carrier__code=carrier_code, waybill_no=waybill_no)
+        .first()
+    )
+
+
+def parcel_events(parcel: Parcel) -> QuerySet[TrackingEvent]:
+    """A parcel's events, oldest first, with their places and stations."""
+    return parcel.events.select_related("place", "station", "station__place").order_by(
+        "occurred_at", "id"
+    )
+
+
+def parcels_listed(
+    scope: Scope,
+    *,
+    status: str | None = None,
+    carrier_code: str | None = None,
+    waybill: str | None = None,
+) -> QuerySet[Parcel]:
+    """Visible parcels for a list page, newest first, optionally filtered."""
+    qs = parcels_visible(scope)
+    if status:
+        qs = qs.filter(status=status)
+    if carrier_code:
+        qs = qs.filter(carrier__code=carrier_code)
+    if waybill:
+        qs = qs.filter(waybill_no__startswith=waybill)
+    return qs.select_related("carrier", "sender_place", "recipient_place", "station").order_by(
+        "-id"
+    )
+
+
+def carriers_listed() -> QuerySet[Carrier]:
+    """Every carrier, by code (the list page's filter choices)."""
+    return Carrier.objects.order_by("code")
+
+
+def parcels_by_waybill(waybill_no: str) -> QuerySet[Parcel]:
+    """Every parcel with this waybill number, whichever the carrier, newest first (unscoped:
+    only for the public lookup, which checks the recipient's phone tail before showing one)."""
+    return (
+        Parcel.objects.filter(waybill_no=waybill_no)
+        .select_related("carrier", "sender_place", "recipient_place", "station")
+        .order_by("-created_at", "-id")
+    )

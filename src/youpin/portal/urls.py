@@ -1,7 +1,7 @@
 """Pages of the site."""
 
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from youpin.portal import views
 
@@ -19,4 +19,6 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Parcels: list, timeline and the public lookup (youpin/portal/parcel_urls.py).
+    path("", include("youpin.portal.parcel_urls")),
 ]
