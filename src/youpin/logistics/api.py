@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
-from youpin.accounts.scoping import Scope, scope_for
+from youpin.accounts.scoping import request_scope
 from youpin.core.masking import mask_name, mask_phone
-from youpin.logistics.models import Parcel
+from youpin.logistics.models import Parcel, TrackingEvent
 from youpin.logistics.public_tracking import (
     NOT_FOUND,
     PHONE_TAIL_PATTERN,
@@ -37,9 +39,20 @@ class EventPublic(Schema):
     station_id: int | None
     source: str
 
+    @staticmethod
+    def resolve_place_code(obj: TrackingEvent) -> str | None:
+        """The NBS code of the event's place."""
+        return obj.place_id
+
+
+def _unmasked(context: dict[str, Any] | None) -> bool:
+    """Whether the caller's role may see recipients' personal data."""
+    request = (context or {}).get("request")
+    return request is not None and request_scope(request).may_see_personal_data
+
 
 class ParcelPublic(Schema):
-    """A parcel as the API shows it."""
+    """A parcel as the API shows it; the recipient masked unless the role hands it over."""
 
     id: int
     carrier_code: str
@@ -56,73 +69,65 @@ class ParcelPublic(Schema):
     delivered_at: datetime | None
     is_demo: bool
 
+    @staticmethod
+    def resolve_carrier_code(obj: Parcel) -> str:
+        """The carrier's code."""
+        return obj.carrier.code
+
+    @staticmethod
+    def resolve_sender_place_code(obj: Parcel) -> str | None:
+        """The NBS code of the sender's place."""
+        return obj.sender_place_id
+
+    @staticmethod
+    def resolve_recipient_place_code(obj: Parcel) -> str | None:
+        """The NBS code of the recipient's place."""
+        return obj.recipient_place_id
+
+    @staticmethod
+    def resolve_recipient_name(obj: Parcel, context: dict[str, Any]) -> str:
+        """The recipient's name, masked unless unmasked."""
+        return obj.recipient_name if _unmasked(context) else mask_name(obj.recipient_name)
+
+    @staticmethod
+    def resolve_recipient_phone(obj: Parcel, context: dict[str, Any]) -> str:
+        """The recipient's phone, masked unless unmasked."""
+        return obj.recipient_phone if _unmasked(context) else mask_phone(obj.recipient_phone)
+
 
 class ParcelTimeline(ParcelPublic):
     """A parcel with all its events, oldest first."""
 
     events: list[EventPublic]
 
-
-def parcel_out(parcel: Parcel, scope: Scope) -> dict[str, object]:
-    """Render a parcel for a scope, masking the recipient unless the role hands it over."""
-    unmasked = scope.may_see_personal_data
-    return {
-        "id": parcel.pk,
-        "carrier_code": parcel.carrier.code,
-        "waybill_no": parcel.waybill_no,
-        "status": parcel.status,
-        "weight_g": parcel.weight_g,
-        "cold_chain": parcel.cold_chain,
-        "sender_place_code": parcel.sender_place_id,
-        "recipient_place_code": parcel.recipient_place_id,
-        "recipient_name": parcel.recipient_name if unmasked else mask_name(parcel.recipient_name),
-        "recipient_phone": parcel.recipient_phone
-        if unmasked
-        else mask_phone(parcel.recipient_phone),
-        "station_id": parcel.station_id,
-        "collected_at": parcel.collected_at,
-        "delivered_at": parcel.delivered_at,
-        "is_demo": parcel.is_demo,
-    }
+    @staticmethod
+    def resolve_events(obj: Parcel) -> list[TrackingEvent]:
+        """The parcel's events in time order."""
+        return list(obj.events.order_by("occurred_at", "id"))
 
 
 @router.get("", response=list[ParcelPublic], summary="可见包裹列表")
 @paginate(PageNumberPagination, page_size=50)
-def parcel_list(request: HttpRequest, status: str | None = None) -> list[dict[str, object]]:
-    """List the parcels the caller may see, newest first."""
-    scope = scope_for(request.user)
-    qs = parcels_visible(scope).select_related("carrier").order_by("-created_at", "-id")
+def parcel_list(request: HttpRequest, status: str | None = None) -> QuerySet[Parcel]:
+    """List the parcels the caller may see, newest first (count is the full total)."""
+    qs = parcels_visible(request_scope(request)).select_related("carrier")
     if status:
         qs = qs.filter(status=status)
-    return [parcel_out(p, scope) for p in qs[:5000]]
+    return qs.order_by("-created_at", "-id")
 
 
 @router.get("/{carrier_code}/{waybill_no}", response=ParcelTimeline, summary="包裹轨迹")
-def parcel_timeline(request: HttpRequest, carrier_code: str, waybill_no: str) -> dict[str, object]:
+def parcel_timeline(request: HttpRequest, carrier_code: str, waybill_no: str) -> Parcel:
     """One parcel and its events, if the caller may see it."""
-    scope = scope_for(request.user)
     parcel = (
-        parcels_visible(scope)
+        parcels_visible(request_scope(request))
         .select_related("carrier")
         .filter(carrier__code=carrier_code, waybill_no=waybill_no)
         .first()
     )
     if parcel is None:
         raise Http404("包裹不存在或无权查看")
-    data = parcel_out(parcel, scope)
-    data["events"] = [
-        EventPublic(
-            occurred_at=e.occurred_at,
-            status=e.status,
-            raw_code=e.raw_code,
-            raw_text=e.raw_text,
-            place_code=e.place_id,
-            station_id=e.station_id,
-            source=e.source,
-        )
-        for e in parcel.events.order_by("occurred_at", "id")
-    ]
-    return data
+    return parcel
 
 
 # ----------------------------------------------------------------------------- public lookup

@@ -68,6 +68,10 @@ def _nav(request: HttpRequest, scope: Scope) -> list[NavItem]:
     items = [NavItem(gettext("首页"), reverse("portal:home"))]
     if scope.role in {Role.OFFICIAL, Role.OPERATOR}:
         items.append(NavItem(gettext("未覆盖村庄"), reverse("portal:villages_unserved")))
+    if scope.role in {Role.OFFICIAL, Role.OPERATOR, Role.CARRIER, Role.STATION_KEEPER}:
+        items.append(NavItem(gettext("包裹"), reverse("portal:parcel_list")))
+    if scope.role in {Role.MERCHANT, Role.CONSUMER}:
+        items.append(NavItem(gettext("包裹查询"), reverse("portal:track")))
     if scope.role in {Role.OPERATOR, Role.MERCHANT, Role.CARRIER}:
         items.append(NavItem(gettext("接口文档"), reverse("api:openapi-view")))
     if getattr(request.user, "is_staff", False) or scope.role == Role.OPERATOR:
