@@ -1,4 +1,7 @@
-"""The `geo resolve` management command: JSON and human output, exit status; no database."""
+"""The `geo resolve` management command: JSON and human output, exit status.
+
+The command resolves against the divisions loaded in the database, so the tests use it.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +11,8 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+
+pytestmark = pytest.mark.usefixtures("zhongwei")
 
 
 def _run(*args: str) -> str:
