@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 
 from youpin.catalog.models import Platform
-from youpin.core.models import TimeStamped, money
+from youpin.core.models import ZERO, TimeStamped, money
 
 
 class OrderStatus(models.TextChoices):
@@ -40,6 +40,7 @@ class Order(TimeStamped):
     discount_host = money("达人优惠")
     paid_amount = money("实付金额")
     refunded_amount = money("退款金额")
+    export_refunded_amount = money("导出文件中的退款金额", db_default=ZERO)
     net_amount = money("净额")
     ordered_at = models.DateTimeField("下单时间", db_index=True)
     paid_at = models.DateTimeField("付款时间", null=True, blank=True)
@@ -84,6 +85,8 @@ class Order(TimeStamped):
     host_id = models.CharField("达人ID", max_length=40, blank=True)
     host_nickname = models.CharField("达人昵称", max_length=60, blank=True)
     traffic_source = models.CharField("流量来源", max_length=40, blank=True)
+    traffic_type = models.CharField("流量类型", max_length=40, blank=True, db_default="")
+    traffic_channel = models.CharField("流量渠道", max_length=40, blank=True, db_default="")
     group_leader = models.CharField("团长", max_length=60, blank=True)
     pickup_station = models.ForeignKey(
         "stations.Station",
@@ -94,6 +97,29 @@ class Order(TimeStamped):
         related_name="pickup_orders",
     )
     is_demo = models.BooleanField("演示数据", default=False, db_index=True)
+    # What the importer needs to stay idempotent (see youpin.ingest.orders):
+    content_hash = models.CharField("导入内容摘要", max_length=40, blank=True, db_default="")
+    lines_hash = models.CharField("子订单内容摘要", max_length=40, blank=True, db_default="")
+    batch = models.ForeignKey(
+        "ingest.ImportBatch",
+        verbose_name="最近导入批次",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    first_batch = models.ForeignKey(
+        "ingest.ImportBatch",
+        verbose_name="首次导入批次",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = "订单"
@@ -142,3 +168,46 @@ class OrderLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} × {self.quantity}"
+
+
+class Refund(TimeStamped):
+    """An after-sales refund from a platform's refund file; nets against its order by id."""
+
+    platform = models.CharField("平台", max_length=12, choices=Platform.choices)
+    platform_order_id = models.CharField("平台订单号", max_length=40)
+    refund_id = models.CharField("售后编号", max_length=40)
+    amount = money("退款金额")
+    status = models.CharField("售后状态", max_length=40, blank=True)
+    kind = models.CharField("退款类型", max_length=40, blank=True)
+    succeeded = models.BooleanField("退款成功", default=False)
+    applied_at = models.DateTimeField("申请时间", null=True, blank=True)
+    agreed_at = models.DateTimeField("同意时间", null=True, blank=True)
+    merchant = models.ForeignKey(
+        "catalog.Merchant",
+        verbose_name="导入商户",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="refunds",
+    )
+    batch = models.ForeignKey(
+        "ingest.ImportBatch",
+        verbose_name="导入批次",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="refunds",
+    )
+
+    class Meta:
+        verbose_name = "售后退款"
+        verbose_name_plural = "售后退款"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["platform", "refund_id"], name="refund_unique_per_platform"
+            )
+        ]
+        indexes = [models.Index(fields=["platform", "platform_order_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_platform_display()} {self.refund_id} {self.amount}"

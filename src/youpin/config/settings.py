@@ -230,3 +230,11 @@ NINJA_PAGINATION_PER_PAGE = 50
 
 # Synthetic demo data is flagged on every page while present.
 YOUPIN_REGION_CODE = os.environ.get("YOUPIN_REGION_CODE", "640500000000")
+
+# Tracking push endpoints (/push/kuaidi100/, /push/kdniao/, /push/wechat/): the secrets the
+# providers sign with. In production an empty secret turns its endpoint off (403); in
+# development and tests an empty secret lets unsigned pushes in, marked as unchecked.
+YOUPIN_KUAIDI100_SALT = os.environ.get("YOUPIN_KUAIDI100_SALT", "")
+YOUPIN_KDNIAO_APP_KEY = os.environ.get("YOUPIN_KDNIAO_APP_KEY", "")
+YOUPIN_KDNIAO_EBUSINESS_ID = os.environ.get("YOUPIN_KDNIAO_EBUSINESS_ID", "")
+YOUPIN_WECHAT_TOKEN = os.environ.get("YOUPIN_WECHAT_TOKEN", "")

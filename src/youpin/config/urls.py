@@ -12,6 +12,7 @@ admin.site.index_title = "数据管理"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    path("push/", include("youpin.logistics.push_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("youpin.portal.urls")),
 ]

@@ -70,6 +70,8 @@ class ImportBatch(models.Model):
     unchanged = models.PositiveIntegerField("未变", default=0)
     rejected = models.PositiveIntegerField("拒收", default=0)
     progress_rows = models.PositiveIntegerField("已处理行数", default=0)
+    runner = models.CharField("执行进程", max_length=120, blank=True, db_default="")
+    heartbeat_at = models.DateTimeField("最近心跳", null=True, blank=True)
     error = models.TextField("错误", blank=True)
     report = models.JSONField("报告", default=dict, blank=True)
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from enum import IntFlag
+
 from django.db import models
+from django.db.models import Q
 
 from youpin.core.models import TimeStamped
 
@@ -88,6 +91,7 @@ class Parcel(TimeStamped):
     )
     collected_at = models.DateTimeField("揽收时间", null=True, blank=True, db_index=True)
     delivered_at = models.DateTimeField("签收时间", null=True, blank=True)
+    last_event_at = models.DateTimeField("最近轨迹时间", null=True, blank=True)
     is_demo = models.BooleanField("演示数据", default=False, db_index=True)
 
     class Meta:
@@ -102,11 +106,38 @@ class Parcel(TimeStamped):
         return f"{self.carrier_id}:{self.waybill_no}"
 
 
+class EventFlag(IntFlag):
+    """What is doubtful about an event, as bits of `TrackingEvent.flags`."""
+
+    FUTURE = 1  # dated more than an hour after it was received: kept, not used for the state
+    TIME_ZONE_ASSUMED = 2  # the provider gave no offset; Asia/Shanghai was assumed
+    PLACE_UNKNOWN = 4  # a place code that is not in our division table (kept in raw_place_code)
+
+
+class StatusBasis(models.IntegerChoices):
+    """How specific the code that decided an event's canonical status was."""
+
+    NOT_RECORDED = 0, "未记录"
+    WORDS = 1, "据描述文字判断"
+    PARCEL_STATE = 2, "据包裹整体状态"
+    EVENT_CODE = 3, "据事件状态码"
+
+
 class TrackingEvent(models.Model):
-    """One event in a parcel's timeline: canonical status beside the raw code and text."""
+    """One event in a parcel's timeline: canonical status beside the raw code and text.
+
+    `dedupe_key` identifies the event within its parcel and moment by its raw text (or,
+    without text, its raw code and status), so the same event received twice is stored
+    once; when it comes back with a more specific reading (`status_basis`), that reading
+    wins whatever the order of arrival.
+    """
 
     parcel = models.ForeignKey(
-        Parcel, verbose_name="包裹", on_delete=models.CASCADE, related_name="events"
+        Parcel,
+        verbose_name="包裹",
+        on_delete=models.CASCADE,
+        related_name="events",
+        db_index=False,  # covered by the unique (parcel, occurred_at, dedupe_key) index
     )
     occurred_at = models.DateTimeField("时间")
     status = models.CharField("状态", max_length=20, choices=TrackingStatus.choices)
@@ -119,6 +150,7 @@ class TrackingEvent(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,  # a partial index below: most events have no place we know
     )
     station = models.ForeignKey(
         "stations.Station",
@@ -127,14 +159,55 @@ class TrackingEvent(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="events",
+        db_index=False,  # a partial index below: most events are not at a station
     )
     source = models.CharField("来源", max_length=20, blank=True)
+    raw_place_code = models.CharField("原始地点编码", max_length=20, blank=True, db_default="")
+    place_name = models.CharField("原始地点名称", max_length=120, blank=True, db_default="")
+    facility = models.CharField("网点或站点（原文）", max_length=120, blank=True, db_default="")
+    status_basis = models.PositiveSmallIntegerField(
+        "状态依据", choices=StatusBasis.choices, default=0, db_default=0
+    )
+    flags = models.PositiveSmallIntegerField("标记", default=0, db_default=0)
+    # NULL for rows written without a key (the demo's): NULLs never collide in the constraint.
+    dedupe_key = models.CharField(  # noqa: DJ001
+        "去重键", max_length=16, null=True, blank=True, editable=False
+    )
+    batch = models.ForeignKey(
+        "ingest.ImportBatch",
+        verbose_name="导入批次",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,  # kept light: five million events a batch
+    )
 
     class Meta:
         verbose_name = "轨迹事件"
         verbose_name_plural = "轨迹事件"
         ordering = ["parcel", "occurred_at"]
-        indexes = [models.Index(fields=["parcel", "occurred_at"])]
+        indexes = [
+            models.Index(
+                fields=["place"], condition=Q(place__isnull=False), name="tracking_event_place"
+            ),
+            models.Index(
+                fields=["station"],
+                condition=Q(station__isnull=False),
+                name="tracking_event_station",
+            ),
+        ]
+        constraints = [
+            # Also the timeline's index: a parcel's events in time order.
+            models.UniqueConstraint(
+                fields=["parcel", "occurred_at", "dedupe_key"], name="tracking_event_identity"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.status}"
+
+    @property
+    def flag_set(self) -> EventFlag:
+        """The event's flags as an `EventFlag`."""
+        return EventFlag(self.flags)

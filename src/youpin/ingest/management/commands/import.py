@@ -1,4 +1,4 @@
-"""`youpin import orders FILE …` and `youpin import tracking FILE …`."""
+"""`youpin import orders FILE`, `import tracking FILE`, `import rejects BATCH`, `import worker`."""
 
 from __future__ import annotations
 
@@ -20,8 +20,19 @@ class Command(BaseCommand):
         kinds = parser.add_subparsers(dest="kind", required=True)
         cli_orders.add_arguments(kinds.add_parser("orders", help="order exports of any platform"))
         cli_tracking.add_arguments(kinds.add_parser("tracking", help="tracking files or pushes"))
+        cli_orders.add_rejects_arguments(
+            kinds.add_parser("rejects", help="write a batch's rejected rows as a CSV")
+        )
+        cli_orders.add_worker_arguments(
+            kinds.add_parser("worker", help="run uploaded (pending) order imports")
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         """Run the chosen import."""
-        runner = cli_orders.run if options["kind"] == "orders" else cli_tracking.run
-        runner(options, stdout=self.stdout, stderr=self.stderr)
+        runners = {
+            "orders": cli_orders.run,
+            "tracking": cli_tracking.run,
+            "rejects": cli_orders.rejects_run,
+            "worker": cli_orders.worker_run,
+        }
+        runners[options["kind"]](options, stdout=self.stdout, stderr=self.stderr)
