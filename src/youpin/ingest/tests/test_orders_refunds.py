@@ -7,7 +7,9 @@ from decimal import Decimal
 import pytest
 
 from youpin.commerce.models import Order, Refund
+from youpin.ingest.links import refunded_total
 from youpin.ingest.models import BatchKind, RejectedRow
+from youpin.ingest.refunds import orders_net
 from youpin.ingest.tests.orders_support import (
     PDD,
     PDD_REFUNDS,
@@ -81,15 +83,13 @@ def test_refund_file_twice_changes_nothing(merchant):
     _check_netted()
 
 
-def test_refund_status_change_is_an_update(merchant, tmp_path):
+def test_refund_status_change_is_an_update(merchant):
     """A refund later marked successful (a newer export) is updated and nets its order."""
     import_sample(PDD, merchant=merchant)
     import_sample(PDD_REFUNDS, merchant=merchant)
     pending = Refund.objects.get(status="待商家处理")
     pending.status, pending.succeeded = "退款成功", True
     pending.save()
-    from youpin.ingest.refunds import orders_net
-
     assert orders_net("pinduoduo", [pending.platform_order_id]) == 1
     order = Order.objects.get(platform_order_id=pending.platform_order_id)
     assert order.refunded_amount == pending.amount
@@ -102,8 +102,6 @@ def test_refund_status_change_is_an_update(merchant, tmp_path):
 
 def test_export_refund_and_refund_file_are_not_added():
     """The rule: refunded = max(export's own refund figure, refunds from files), never the sum."""
-    from youpin.ingest.links import refunded_total
-
     rows = [(None, Decimal("30.00")), (7, Decimal("20.00")), (8, Decimal("99.00"))]
     assert refunded_total(rows, 7) == Decimal("50.00")  # operator's and its own, not merchant 8's
     assert max(Decimal("40.00"), refunded_total(rows, 7)) == Decimal("50.00")

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from youpin.geo.divisions import shipped_table
-from youpin.ingest.orders_source import Chunk, FileInfo, SourceSpec, order_chunks
+from youpin.ingest.orders_source import Chunk, FileInfo, SourceSpec
+from youpin.ingest.orders_worker import order_chunks
 from youpin.ingest.tests.orders_support import DOUYIN, PDD_REFUNDS, SAMPLES, TAOBAO_BAD
 
 DIVISIONS = tuple((d.code, d.name, d.level, d.parent_code) for d in shipped_table())

@@ -286,7 +286,7 @@ def test_station_matched_by_its_name_in_the_trace():
 
 
 def test_chunks_and_background_reading_give_the_same_result():
-    """Ingesting in chunks of two with the reader thread equals ingesting in one go."""
+    """Ingesting in chunks (with the reader thread, or without) equals ingesting in one go."""
     parsed = parse_tracking(
         sample("kdniao_push.json"), now=NOW, carrier_codes=carrier_codes().table
     )
@@ -299,6 +299,11 @@ def test_chunks_and_background_reading_give_the_same_result():
         events=list(reversed(events + events)), source="kdniao", batch=None, chunk_size=2, bulk=True
     )
     assert (counts.events_created, counts.events_unchanged) == (9, 9)
+    assert (timelines(), parcel_states()) == whole
+    TrackingEvent.objects.all().delete()
+    Parcel.objects.all().delete()
+    small = tracking_ingest(events=events, source="kdniao", batch=None, chunk_size=4)
+    assert (small.events_created, small.parcels_touched) == (9, 3)
     assert (timelines(), parcel_states()) == whole
 
 

@@ -47,6 +47,17 @@ STEPS = (
     + " ELSE '99' END"
 )
 KEY_WIDTH = 16  # TrackingEvent.dedupe_key
+# PostgreSQL types of the staging columns (the staging table's, and the arrays' of a push).
+PG_TYPES = {
+    "carrier_id": "bigint",
+    "occurred_at": "timestamptz",
+    "station_id": "bigint",
+    "status_basis": "integer",
+    "flags": "integer",
+    "weight_g": "integer",
+    "parcel_id": "bigint",
+}
+PG_TYPES.update({c: "text" for c in STAGE_COLUMNS if c not in PG_TYPES})
 RECIPIENT_STATUSES = "('out_for_delivery', 'ready_for_pickup', 'delivered')"
 FUTURE = int(EventFlag.FUTURE)
 
@@ -98,7 +109,12 @@ class StageLoader:
         self.true, self.false = ("true", "false") if self.postgres else ("1", "0")
         self.greatest = "GREATEST" if self.postgres else "max"
         self.bulk = False
+        self.inline = False
+        # TRUNCATE leaves no dead rows behind (PostgreSQL never vacuums temporary tables).
+        self.empty = "TRUNCATE" if self.postgres else "DELETE FROM"
         self._staged = False
+        self._rows: Sequence[tuple[object, ...]] = ()
+        self._touched: dict[int, int] = {}
         # Concurrent PostgreSQL writers take row locks in key order, so they cannot
         # deadlock; SQLite has one writer at a time and needs no order.
         self.in_lock_order = " ORDER BY parcel_id, occurred_at, dedupe_key" if self.postgres else ""
@@ -108,16 +124,18 @@ class StageLoader:
     def prepare(self, *, bulk: bool = False) -> None:
         """Create the temporary tables if this connection has none, and empty them.
 
-        On PostgreSQL the staging table empties itself at each commit (`ON COMMIT DELETE
-        ROWS`, far cheaper than a TRUNCATE per push). For a big file, SQLite keeps its
-        temporary tables in memory with a larger page cache (128 MB) while the event
-        table's indexes grow, and PostgreSQL commits without waiting for the disk and
-        without JIT compilation.
+        A push on PostgreSQL needs none: its rows travel as arrays in the statement itself
+        (`inline`), which spares the server the temporary tables' writes and truncations.
+        For a big file, SQLite keeps its temporary tables in memory with a larger page
+        cache (128 MB) while the event table's indexes grow, and PostgreSQL commits
+        without waiting for the disk and without JIT compilation.
         """
         time_type = "timestamptz" if self.postgres else "text"
         int_type = "bigint" if self.postgres else "integer"
-        on_commit = " ON COMMIT DELETE ROWS" if self.postgres else ""
         self.bulk = bulk
+        self.inline = self.postgres and not bulk
+        if self.inline:
+            return
         with connection.cursor() as cursor:
             if bulk and self.postgres:
                 # A file can be imported again, so a crash may lose its last chunks: commit
@@ -136,12 +154,11 @@ class StageLoader:
                 " raw_code text, raw_text text, place_id text, raw_place_code text,"
                 " place_name text, facility text,"
                 f" station_id {int_type}, source text, status_basis integer, flags integer,"
-                f" dedupe_key text, weight_g integer, parcel_id {int_type}){on_commit}",
+                f" dedupe_key text, weight_g integer, parcel_id {int_type})",
                 f"CREATE TEMP TABLE IF NOT EXISTS {TOUCHED}"
                 f" (parcel_id {int_type} PRIMARY KEY, weight_g integer NOT NULL)",
-                # TRUNCATE leaves no dead rows after a big file; a push's few go by DELETE.
-                f"{'TRUNCATE' if bulk and self.postgres else 'DELETE FROM'} {TOUCHED}",
-                f"DELETE FROM {STAGE}",
+                f"{self.empty} {TOUCHED}",
+                f"{self.empty} {STAGE}",
             ]
             if self.postgres:  # one round trip
                 cursor.execute("; ".join(statements))
@@ -153,9 +170,12 @@ class StageLoader:
 
     def stage(self, rows: Sequence[tuple[object, ...]]) -> None:
         """Replace the staging table's rows with these (`STAGE_COLUMNS` order)."""
+        if self.inline:
+            self._rows = rows
+            return
         with self._cursor() as cursor:
-            if self._staged:  # rows of an earlier chunk, when no commit has emptied it
-                cursor.execute(f"DELETE FROM {STAGE}")
+            if self._staged:  # the rows of the chunk before
+                cursor.execute(f"{self.empty} {STAGE}")
             self._staged = True
             if rows:
                 self._load(cursor, rows)
@@ -163,24 +183,24 @@ class StageLoader:
     def apply(self, *, staged: int, batch_id: int | None, now: datetime) -> ChunkResult:
         """Apply the staged rows to parcels and events; call inside the staging transaction.
 
-        Only SQL runs here (the interpreter is free for other threads meanwhile).
+        Only SQL runs here (the interpreter is free for other threads meanwhile). On
+        PostgreSQL a small chunk (a push) goes in one statement, to save round trips.
         """
         result = ChunkResult(staged=staged)
         if not staged:
             return result
         stamp = utc_text(now, postgres=self.postgres)
         with self._cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {PARCELS} (carrier_id, waybill_no, status, weight_g, volume_cm3,"
-                " cold_chain, e_waybill, recipient_name, recipient_phone, is_demo,"
-                " created_at, updated_at)"
-                f" SELECT carrier_id, waybill_no, 'pending', MAX(weight_g), 0, {self.false},"
-                f" {self.true}, '', '', {self.false}, %s, %s FROM {STAGE}"
-                " WHERE parcel_id IS NULL GROUP BY carrier_id, waybill_no"
-                + (" ORDER BY carrier_id, waybill_no" if self.postgres else "")
-                + " ON CONFLICT (carrier_id, waybill_no) DO NOTHING",
-                [stamp, stamp],
-            )
+            if self.inline:
+                columns = [list(column) for column in zip(*self._rows, strict=True)]
+                cursor.execute(self._one_statement_sql(), [*columns, stamp, stamp, batch_id])
+                found = cursor.fetchone()
+                result.parcels_created = int(found[0])
+                result.events_created, result.events_updated = int(found[1]), int(found[2])
+                for parcel_id, weight in zip(found[3] or [], found[4] or [], strict=True):
+                    self._touched[parcel_id] = max(self._touched.get(parcel_id, 0), weight)
+                return result
+            cursor.execute(self._parcels_sql(), [stamp, stamp])
             result.parcels_created = self._changes(cursor)
             # One index lookup per row whose parcel the caller did not know.
             cursor.execute(
@@ -189,35 +209,42 @@ class StageLoader:
                 " WHERE parcel_id IS NULL"
             )
             result.events_created, result.events_updated = self._upsert_events(cursor, batch_id)
-            cursor.execute(
-                f"INSERT INTO {TOUCHED} (parcel_id, weight_g) SELECT parcel_id, MAX(weight_g)"
-                f" FROM {STAGE} WHERE parcel_id IS NOT NULL GROUP BY parcel_id"
-                " ON CONFLICT (parcel_id) DO UPDATE SET weight_g ="
-                f" {self.greatest}({TOUCHED}.weight_g, excluded.weight_g)"
-            )
+            cursor.execute(self._touched_sql(STAGE))
         return result
 
-    def staged_parcels(self) -> list[tuple[int, str, int]]:
-        """(carrier id, waybill, parcel id) of the parcels in the staging table."""
-        with self._cursor() as cursor:
-            cursor.execute(f"SELECT DISTINCT carrier_id, waybill_no, parcel_id FROM {STAGE}")
-            return [(int(c), str(w), int(p)) for c, w, p in cursor.fetchall()]
+    def _parcels_sql(self) -> str:
+        """Create the staged rows' parcels that do not exist (two time parameters)."""
+        return (
+            f"INSERT INTO {PARCELS} (carrier_id, waybill_no, status, weight_g, volume_cm3,"
+            " cold_chain, e_waybill, recipient_name, recipient_phone, is_demo,"
+            " created_at, updated_at)"
+            f" SELECT carrier_id, waybill_no, 'pending', MAX(weight_g), 0, {self.false},"
+            f" {self.true}, '', '', {self.false}, %s, %s FROM {STAGE}"
+            " WHERE parcel_id IS NULL GROUP BY carrier_id, waybill_no"
+            + (" ORDER BY carrier_id, waybill_no" if self.postgres else "")
+            + " ON CONFLICT (carrier_id, waybill_no) DO NOTHING"
+        )
 
-    def _upsert_events(self, cursor: Any, batch_id: int | None) -> tuple[int, int]:
-        """Insert the staged events; for those already stored, keep the better reading and
-        merge the flags. Returns (created, updated).
+    def _touched_sql(self, source: str) -> str:
+        """Remember the parcels of `source` (rows with parcel_id), with their largest weight."""
+        return (
+            f"INSERT INTO {TOUCHED} (parcel_id, weight_g) SELECT parcel_id, MAX(weight_g)"
+            f" FROM {source} WHERE parcel_id IS NOT NULL GROUP BY parcel_id"
+            " ON CONFLICT (parcel_id) DO UPDATE SET weight_g ="
+            f" {self.greatest}({TOUCHED}.weight_g, excluded.weight_g)"
+        )
 
-        The staging table holds each event once (the row builder merges repeats), as
-        PostgreSQL's `ON CONFLICT DO UPDATE` requires.
-        """
+    def _upsert_sql(self, source: str) -> str:
+        """Insert the events of `source`, keeping the better reading of those already
+        stored and merging their flags (one parameter: the batch id)."""
         better = f"{self.rank('excluded')} > {self.rank('e')}"
-        upsert = (
+        return (
             f"INSERT INTO {EVENTS} AS e (parcel_id, occurred_at, status, raw_code, raw_text,"
             " place_id, station_id, source, raw_place_code, place_name, facility,"
             " status_basis, flags, dedupe_key, batch_id)"
             " SELECT parcel_id, occurred_at, status, raw_code, raw_text, place_id, station_id,"
             " source, raw_place_code, place_name, facility, status_basis, flags, dedupe_key, %s"
-            f" FROM {STAGE} WHERE 1 = 1{self.in_lock_order}"
+            f" FROM {source} WHERE 1 = 1{self.in_lock_order}"
             " ON CONFLICT (parcel_id, occurred_at, dedupe_key) DO UPDATE SET"
             f" status = CASE WHEN {better} THEN excluded.status ELSE e.status END,"
             f" raw_code = CASE WHEN {better} THEN excluded.raw_code ELSE e.raw_code END,"
@@ -227,6 +254,48 @@ class StageLoader:
             " flags = e.flags | excluded.flags"
             f" WHERE {better} OR (e.flags | excluded.flags) <> e.flags"
         )
+
+    def _one_statement_sql(self) -> str:
+        """PostgreSQL, a push: parcels, links and events in one statement, from arrays.
+
+        The rows come as one array per column; the new parcels come back from their
+        INSERT, the others are looked up with the statement's snapshot. Returns parcels
+        created, events created, events updated (xmax is 0 on a row the statement
+        inserted, set on one it updated), and the touched parcels with their weights.
+        """
+        prefixed = ", ".join(f"s.{c}" for c in STAGE_COLUMNS if c != "parcel_id")
+        arrays = ", ".join(f"%s::{PG_TYPES[c]}[]" for c in STAGE_COLUMNS)
+        return (
+            f"WITH {STAGE} AS (SELECT * FROM unnest({arrays})"
+            f" AS s({', '.join(STAGE_COLUMNS)})),"
+            f" fresh AS ({self._parcels_sql()} RETURNING id, carrier_id, waybill_no),"
+            f" linked AS (SELECT {prefixed}, COALESCE(s.parcel_id, f.id,"
+            f" (SELECT p.id FROM {PARCELS} AS p WHERE p.carrier_id = s.carrier_id"
+            " AND p.waybill_no = s.waybill_no)) AS parcel_id"
+            f" FROM {STAGE} AS s LEFT JOIN fresh AS f"
+            " ON f.carrier_id = s.carrier_id AND f.waybill_no = s.waybill_no),"
+            f" up AS ({self._upsert_sql('linked')} RETURNING (xmax = 0) AS inserted),"
+            " kept AS (SELECT parcel_id, MAX(weight_g) AS weight_g FROM linked"
+            " GROUP BY parcel_id)"
+            " SELECT (SELECT COUNT(*) FROM fresh), COUNT(*) FILTER (WHERE inserted),"
+            " COUNT(*) FILTER (WHERE NOT inserted),"
+            " (SELECT array_agg(parcel_id) FROM kept), (SELECT array_agg(weight_g) FROM kept)"
+            " FROM up"
+        )
+
+    def staged_parcels(self) -> list[tuple[int, str, int]]:
+        """(carrier id, waybill, parcel id) of the parcels in the staging table."""
+        with self._cursor() as cursor:
+            cursor.execute(f"SELECT DISTINCT carrier_id, waybill_no, parcel_id FROM {STAGE}")
+            return [(int(c), str(w), int(p)) for c, w, p in cursor.fetchall()]
+
+    def _upsert_events(self, cursor: Any, batch_id: int | None) -> tuple[int, int]:
+        """Insert the staged events (see `_upsert_sql`); returns (created, updated).
+
+        The staging table holds each event once (the row builder merges repeats), as
+        PostgreSQL's `ON CONFLICT DO UPDATE` requires.
+        """
+        upsert = self._upsert_sql(STAGE)
         if self.postgres:
             # xmax is 0 on a row this statement inserted, and set on one it updated.
             cursor.execute(
@@ -311,6 +380,10 @@ class StageLoader:
         """(lowest exclusive, highest inclusive) parcel-id bounds of slices of touched parcels."""
         bounds: list[tuple[int, int]] = []
         low = 0
+        if self.inline:
+            ids = sorted(self._touched)
+            return [(0 if i == 0 else ids[i - 1], ids[min(i + size, len(ids)) - 1])
+                    for i in range(0, len(ids), size)]  # fmt: skip
         with self._cursor() as cursor:
             while True:
                 cursor.execute(
@@ -326,6 +399,8 @@ class StageLoader:
 
     def touched_count(self) -> int:
         """How many parcels the chunks so far touched."""
+        if self.inline:
+            return len(self._touched)
         with self._cursor() as cursor:
             cursor.execute(f"SELECT COUNT(*) FROM {TOUCHED}")
             return int(cursor.fetchone()[0])
@@ -359,6 +434,11 @@ class StageLoader:
         known = "CASE WHEN e.status = 'unknown' THEN '0' ELSE '1' END"
         latest = f"CASE WHEN {present} THEN '1' ELSE '0' END || {known} || {at} || {STEPS}"
         tail = 26 + KEY_WIDTH + 1  # where the appended value starts, after `at`
+        touched, params = TOUCHED, []
+        if self.inline:  # the touched parcels travel as arrays
+            touched = "unnest(%s::bigint[], %s::integer[]) AS t(parcel_id, weight_g)"
+            touched = f"(SELECT * FROM {touched})"
+            params = [list(self._touched), list(self._touched.values())]
         number = "bigint"
         sql = (
             "WITH derived AS (SELECT e.parcel_id,"
@@ -376,7 +456,7 @@ class StageLoader:
             f" substr(MAX(CASE WHEN {present} AND e.status IN {RECIPIENT_STATUSES}"
             f" AND e.place_id IS NOT NULL THEN {at} || e.place_id END), {tail})"
             " AS recipient_place_id, MAX(t.weight_g) AS weight_g"
-            f" FROM {EVENTS} AS e JOIN {TOUCHED} AS t ON t.parcel_id = e.parcel_id"
+            f" FROM {EVENTS} AS e JOIN {touched} AS t ON t.parcel_id = e.parcel_id"
             " WHERE t.parcel_id > %s AND t.parcel_id <= %s GROUP BY e.parcel_id)"
             f" UPDATE {PARCELS} SET status = d.status, collected_at = d.collected_at,"
             " delivered_at = d.delivered_at, last_event_at = d.last_event_at,"
@@ -397,5 +477,5 @@ class StageLoader:
             f" OR ({PARCELS}.recipient_place_id IS NULL AND d.recipient_place_id IS NOT NULL))"
         )
         with self._cursor() as cursor:
-            cursor.execute(sql, [low, high, stamp])
+            cursor.execute(sql, [*params, low, high, stamp])
             return self._changes(cursor)

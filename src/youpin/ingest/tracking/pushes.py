@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings
-from django.db import OperationalError, connection, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
 
 from youpin.connectors.carriers import (
@@ -151,7 +151,7 @@ def push_apply(
                         cursor.execute("SET LOCAL synchronous_commit TO OFF")
                 outcome = _apply(push, now or push.received_at, skip_if_seen=skip_if_seen)
             break
-        except OperationalError as exc:  # a deadlock or a busy database: try again
+        except (OperationalError, IntegrityError) as exc:  # a deadlock, a race: try again
             if attempt < ATTEMPTS and _retryable(exc) and not connection.in_atomic_block:
                 time.sleep(0.01 * attempt)
                 continue
@@ -162,10 +162,12 @@ def push_apply(
     return outcome
 
 
-def _retryable(exc: OperationalError) -> bool:
-    """True for errors a second attempt can get past: deadlock, serialization, locked."""
+def _retryable(exc: Exception) -> bool:
+    """True for errors a second attempt can get past: a deadlock, a serialization failure,
+    a locked SQLite file, or a parcel created by a concurrent push after this statement's
+    snapshot (its events then lack their parcel: a not-null violation)."""
     code = getattr(exc.__cause__, "sqlstate", "") or ""
-    return code in ("40P01", "40001") or "database is locked" in str(exc)
+    return code in ("40P01", "40001", "23502") or "database is locked" in str(exc)
 
 
 def _failed(push: InboundPush, exc: Exception) -> PushOutcome:
