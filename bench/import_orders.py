@@ -42,7 +42,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
-BENCH_DIR = Path("/tmp/youpin-bench")
+BENCH_DIR = Path(os.environ.get("YOUPIN_BENCH_DIR", "/tmp/youpin-bench"))
 sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT / "src"))
 
@@ -90,8 +90,40 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def timed_command(args: list[str], env: dict[str, str]) -> tuple[float, int, str, float]:
-    """Run a command; return (seconds, peak RSS of its tree in kB, stdout, its CPU seconds)."""
+def _backends(database: str) -> list[int]:
+    """Pids of the PostgreSQL server processes serving `database` (from /proc)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/cmdline", "rb") as handle:
+                title = handle.read().decode(errors="replace")
+        except OSError:
+            continue
+        if title.startswith("postgres:") and f" {database} " in title:
+            found.append(int(entry))
+    return found
+
+
+def _cpu_of(pid: int) -> float:
+    """CPU seconds (user + system) of a live process so far (0 when it is gone)."""
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def timed_command(
+    args: list[str], env: dict[str, str], database: str | None = None
+) -> tuple[float, int, str, float, float]:
+    """Run a command; return (seconds, peak RSS of its tree in kB, stdout, its CPU seconds,
+    and the CPU seconds of the PostgreSQL server processes serving `database` for it,
+    sampled every 0.1 s while they live — 0 on SQLite)."""
+    server_cpu: dict[int, float] = {}
+    known = set(_backends(database)) if database else set()
     cpu_before = _children_cpu()
     start = time.perf_counter()
     process = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -106,6 +138,12 @@ def timed_command(args: list[str], env: dict[str, str]) -> tuple[float, int, str
         while not stop.is_set():
             if ticks % 10 == 0:
                 tree = _children(process.pid)
+                if database:
+                    for pid in _backends(database):
+                        if pid not in known:
+                            server_cpu.setdefault(pid, 0.0)
+            for pid in server_cpu:
+                server_cpu[pid] = max(server_cpu[pid], _cpu_of(pid))
             peak = max(peak, sum(_rss_kb(p) for p in tree))
             ticks += 1
             stop.wait(0.1)
@@ -118,7 +156,7 @@ def timed_command(args: list[str], env: dict[str, str]) -> tuple[float, int, str
     sampler.join()
     if process.returncode != 0:
         raise SystemExit(f"{' '.join(args)} failed:\n{err.decode()[-3000:]}")
-    return seconds, peak, out.decode(), _children_cpu() - cpu_before
+    return seconds, peak, out.decode(), _children_cpu() - cpu_before, sum(server_cpu.values())
 
 
 def reset_database(url: str, env: dict[str, str]) -> None:
@@ -265,9 +303,11 @@ def main() -> None:
         os.sync()
         command = [YOUPIN, "import", "orders", str(path), "--platform", "douyin"]
         command += ["--merchant", merchant, "--json"]
-        first, first_rss, out, first_cpu = timed_command(command, env)
+        database = urlparse(url).path.lstrip("/") if vendor == "postgresql" else None
+        load_before = [round(x, 2) for x in os.getloadavg()]
+        first, first_rss, out, first_cpu, first_server = timed_command(command, env, database)
         report = json.loads(out)
-        again, again_rss, out2, again_cpu = timed_command(command, env)
+        again, again_rss, out2, again_cpu, again_server = timed_command(command, env, database)
         report2 = json.loads(out2)
         check = json.loads(
             subprocess.run(
@@ -288,13 +328,16 @@ def main() -> None:
         result = {
             "run": run + 1,
             "load_average": os.getloadavg()[0],
+            "load_average_before": load_before,
             "raw_s": raw,
             "first_s": first,
             "first_rss_mb": first_rss / 1024,
             "first_cpu_s": first_cpu,
+            "first_server_cpu_s": first_server,
             "again_s": again,
             "again_rss_mb": again_rss / 1024,
             "again_cpu_s": again_cpu,
+            "again_server_cpu_s": again_server,
             "check": check,
             "ok": ok,
         }
@@ -317,11 +360,16 @@ def main() -> None:
     print()
     print(f"{vendor}: {rows:,} rows, {expected['orders']:,} orders, median of {len(results)} runs")
     print(json.dumps(machine()))
-    print(f"{'':24} {'seconds':>9} {'rows/s':>10} {'÷ raw':>7} {'peak RSS MB':>12} {'CPU s':>7}")
+    header = f"{'':24} {'seconds':>9} {'rows/s':>10} {'÷ raw':>7} {'peak RSS MB':>12} {'CPU s':>7}"
+    print(header + f" {'server CPU s':>12}")
     cpu = {"first import": median("first_cpu_s"), "re-import (unchanged)": median("again_cpu_s")}
+    server = {
+        "first import": median("first_server_cpu_s"),
+        "re-import (unchanged)": median("again_server_cpu_s"),
+    }
     for name, seconds, rate, ratio, rss in table:
         shown = f"{rss:12.0f}" if rss is not None else f"{'':>12}"
-        used = f"{cpu[name]:7.1f}" if name in cpu else ""
+        used = f"{cpu[name]:7.1f} {server[name]:12.1f}" if name in cpu else ""
         print(f"{name:24} {seconds:9.1f} {rate:10,.0f} {ratio:7.3f} {shown} {used}")
     loads = ", ".join(f"{r['load_average']:.1f}" for r in results)
     print(f"load average at the start of each run: {loads}")

@@ -33,9 +33,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
-OUT = Path("/tmp/youpin-bench")
+OUT = Path(os.environ.get("YOUPIN_BENCH_DIR", "/tmp/youpin-bench"))
 PG_ROOT = "postgres://postgres@127.0.0.1:5432"
-PG_DB = "youpin_tracking_bench"
+PG_DB = os.environ.get("YOUPIN_BENCH_PG_DB", "youpin_tracking_bench")
 
 HEADER = [
     "运单号",
@@ -195,7 +195,7 @@ def fresh_database(db: str, env: dict[str, str]) -> None:
         import psycopg
 
         with psycopg.connect(f"{PG_ROOT}/postgres", autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {PG_DB}")
+            conn.execute(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
             conn.execute(f"CREATE DATABASE {PG_DB}")
     youpin = str(Path(PYTHON).parent / "youpin")
     subprocess.run([youpin, "migrate", "-v0"], env=env, check=True)

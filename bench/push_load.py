@@ -26,6 +26,7 @@ import os
 import queue
 import random
 import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -192,12 +193,20 @@ def ensure_gunicorn() -> None:
 
 def start_server(env: dict[str, str], workers: int) -> subprocess.Popen[bytes]:
     """Start gunicorn on the loopback and wait until it answers."""
+    with socket.socket() as probe:  # a site already there (another benchmark's) is not ours
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as gunicorn binds
+        try:
+            probe.bind(("127.0.0.1", PORT))
+        except OSError as exc:
+            raise RuntimeError(f"port {PORT} is in use: choose another with --port") from exc
     server = subprocess.Popen(
         [PYTHON, "-m", "gunicorn", "youpin.config.wsgi", "--workers", str(workers),
          "--bind", f"127.0.0.1:{PORT}", "--log-level", "warning"],
         env=dict(env, PYTHONPATH=os.pathsep.join([str(PYLIB), env.get("PYTHONPATH", "")])),
     )  # fmt: skip
     for _ in range(100):
+        if server.poll() is not None:  # e.g. the port was taken: never load someone else's site
+            raise RuntimeError(f"the server exited (is port {PORT} in use?)")
         try:
             conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=1)
             conn.request("GET", "/push/wechat/")
@@ -297,13 +306,74 @@ def count_in_database(env: dict[str, str]) -> dict[str, int]:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def _cpu_by_pid(match: str) -> dict[int, float]:
+    """CPU seconds (user + system) so far of each live process whose command line holds
+    `match` (from /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    found: dict[int, float] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/cmdline", "rb") as handle:
+                command = handle.read().replace(b"\0", b" ").decode(errors="replace")
+            with open(f"/proc/{entry}/stat") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if match in command:
+            found[int(entry)] = (int(fields[11]) + int(fields[12])) / tick
+    return found
+
+
+class CpuMeter:
+    """CPU the site uses during the load: its gunicorn processes and, on PostgreSQL, the
+    server processes serving the benchmark's database (not other databases'). Sampled
+    every 0.2 s, so a process that ends meanwhile (a connection past CONN_MAX_AGE)
+    still counts up to its last sample."""
+
+    def __init__(self, db: str) -> None:
+        self.matches = {"gunicorn": f"--bind 127.0.0.1:{PORT}"}
+        if db == "postgres":
+            self.matches["postgres"] = f" {database_url(db).rsplit('/', 1)[1]} "
+        self.start = {name: _cpu_by_pid(match) for name, match in self.matches.items()}
+        self.last = {name: dict(pids) for name, pids in self.start.items()}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+
+    def _sample(self) -> None:
+        """Keep each process's latest CPU reading until stopped."""
+        while not self._stop.wait(0.2):
+            for name, match in self.matches.items():
+                self.last[name].update(_cpu_by_pid(match))
+
+    def stop(self) -> dict[str, float]:
+        """Stop sampling; CPU seconds used since the start, by kind of process."""
+        self._stop.set()
+        self._thread.join()
+        for name, match in self.matches.items():
+            self.last[name].update(_cpu_by_pid(match))
+        return {
+            name: sum(cpu - self.start[name].get(pid, 0.0) for pid, cpu in pids.items())
+            for name, pids in self.last.items()
+        }
+
+
 def main() -> None:
     """Run the load test once and print its figures as JSON."""
+    global PORT
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--rate", type=float, default=200)
     parser.add_argument("--seconds", type=float, default=60)
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        help="gunicorn worker processes (sync). Default 5 on PostgreSQL: with 2 cores, 5 keep"
+        " both busy while some wait for the disk flush or their next statement; 3 on SQLite,"
+        " which writes one transaction at a time (more workers only queue for its lock)",
+    )
     parser.add_argument("--threads", type=int, default=32, help="client threads")
     parser.add_argument(
         "--preload",
@@ -317,7 +387,11 @@ def main() -> None:
         default="site",
         help="the site's settings, or the same with persistent SQLite connections",
     )
+    parser.add_argument("--port", type=int, default=PORT, help="loopback port of the site")
     args = parser.parse_args()
+    PORT = args.port  # read by the server, the load and the meter
+    if args.workers is None:
+        args.workers = 5 if args.db == "postgres" else 3
 
     OUT.mkdir(parents=True, exist_ok=True)
     env = dict(
@@ -342,9 +416,11 @@ def main() -> None:
     load_before = [round(x, 2) for x in os.getloadavg()]
     server = start_server(env, args.workers)
     try:
+        meter, client_before = CpuMeter(args.db), time.process_time()
         started = time.perf_counter()
         latencies, errors, keys, sent = fire(args.rate, args.seconds, args.threads)
         wall = time.perf_counter() - started - 0.5
+        used, client_cpu = meter.stop(), time.process_time() - client_before
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
@@ -373,6 +449,15 @@ def main() -> None:
         "events_lost": len(keys) + preloaded - counts["events"],
         "load_average_before": load_before,
         "cpus": os.cpu_count(),
+        "load_average_after": [round(x, 2) for x in os.getloadavg()],
+        # CPU the site used per push (its web workers and, on PostgreSQL, the database
+        # server's processes for this database), less sensitive than latency to other
+        # work on a shared machine: 2 cores can serve at most 2000 / this pushes a second.
+        "server_cpu_ms_per_push": {
+            name: round(1000 * seconds / max(len(latencies), 1), 2)
+            for name, seconds in used.items()
+        },
+        "client_cpu_ms_per_push": round(1000 * client_cpu / max(len(latencies), 1), 2),
     }
     print(json.dumps(summary, ensure_ascii=False, indent=1))
 

@@ -49,7 +49,11 @@ class Parcel(TimeStamped):
     """A parcel identified by its carrier and waybill number."""
 
     carrier = models.ForeignKey(
-        Carrier, verbose_name="快递公司", on_delete=models.PROTECT, related_name="parcels"
+        Carrier,
+        verbose_name="快递公司",
+        on_delete=models.PROTECT,
+        related_name="parcels",
+        db_index=False,  # covered by the unique (carrier, waybill_no) index
     )
     waybill_no = models.CharField("运单号", max_length=40)
     status = models.CharField(
@@ -57,7 +61,6 @@ class Parcel(TimeStamped):
         max_length=20,
         choices=TrackingStatus.choices,
         default=TrackingStatus.PENDING,
-        db_index=True,
     )
     weight_g = models.PositiveIntegerField("重量（克）", default=0)
     volume_cm3 = models.PositiveIntegerField("体积（立方厘米）", default=0)
@@ -88,11 +91,12 @@ class Parcel(TimeStamped):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="parcels",
+        db_index=False,  # a partial index below: often empty
     )
     collected_at = models.DateTimeField("揽收时间", null=True, blank=True, db_index=True)
     delivered_at = models.DateTimeField("签收时间", null=True, blank=True)
     last_event_at = models.DateTimeField("最近轨迹时间", null=True, blank=True)
-    is_demo = models.BooleanField("演示数据", default=False, db_index=True)
+    is_demo = models.BooleanField("演示数据", default=False)  # a partial index below
 
     class Meta:
         verbose_name = "包裹"
@@ -100,7 +104,17 @@ class Parcel(TimeStamped):
         constraints = [
             models.UniqueConstraint(fields=["carrier", "waybill_no"], name="parcel_unique_waybill")
         ]
-        indexes = [models.Index(fields=["waybill_no"])]
+        # Kept light for tracking ingest (issue 4): the status without the pattern-matching
+        # copy a `db_index` text field gets on PostgreSQL; the station and the demo flag
+        # as partial indexes, which serve the same look-ups and skip the other rows.
+        indexes = [
+            models.Index(fields=["waybill_no"]),
+            models.Index(fields=["status"], name="parcel_status"),
+            models.Index(
+                fields=["station"], condition=Q(station__isnull=False), name="parcel_station"
+            ),
+            models.Index(fields=["is_demo"], condition=Q(is_demo=True), name="parcel_is_demo"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.carrier_id}:{self.waybill_no}"
@@ -141,7 +155,7 @@ class TrackingEvent(models.Model):
     )
     occurred_at = models.DateTimeField("时间")
     status = models.CharField("状态", max_length=20, choices=TrackingStatus.choices)
-    raw_code = models.CharField("原始状态码", max_length=20, blank=True)
+    raw_code = models.CharField("原始状态码", max_length=40, blank=True)
     raw_text = models.CharField("原始描述", max_length=500, blank=True)
     place = models.ForeignKey(
         "geo.Place",

@@ -328,14 +328,17 @@ class StageLoader:
     def _cursor(self) -> Iterator[Any]:
         """A cursor for this module's statements. On PostgreSQL it binds parameters on the
         server and prepares each statement once per connection, so the big statements
-        are planned once, not on every push (Django's own cursors bind on the client)."""
+        are planned once, not on every push (Django's own cursors bind on the client).
+        Its errors come out as Django's (`django.db.IntegrityError`, …, with the driver's
+        error as `__cause__`), as from a Django cursor, so callers can tell a race or a
+        deadlock worth retrying from a real failure."""
         if not self.postgres:
             with connection.cursor() as cursor:
                 yield cursor
             return
         connection.ensure_connection()
         raw = connection.connection
-        with psycopg.Cursor(raw) as cursor:
+        with connection.wrap_database_errors, psycopg.Cursor(raw) as cursor:
             yield _Prepared(cursor)
 
     def _changes(self, cursor: object) -> int:
@@ -440,6 +443,10 @@ class StageLoader:
             touched = f"(SELECT * FROM {touched})"
             params = [list(self._touched), list(self._touched.values())]
         number = "bigint"
+        # SQLite must loop over the touched parcels and look their events up, not scan
+        # every event in the id range (a push's range can span the whole table): its
+        # CROSS JOIN keeps the written order. PostgreSQL plans this itself.
+        drive = "JOIN" if self.postgres else "CROSS JOIN"
         sql = (
             "WITH derived AS (SELECT e.parcel_id,"
             f" substr(MAX({latest} || e.status), {tail + 4}) AS status,"
@@ -456,7 +463,7 @@ class StageLoader:
             f" substr(MAX(CASE WHEN {present} AND e.status IN {RECIPIENT_STATUSES}"
             f" AND e.place_id IS NOT NULL THEN {at} || e.place_id END), {tail})"
             " AS recipient_place_id, MAX(t.weight_g) AS weight_g"
-            f" FROM {EVENTS} AS e JOIN {touched} AS t ON t.parcel_id = e.parcel_id"
+            f" FROM {touched} AS t {drive} {EVENTS} AS e ON t.parcel_id = e.parcel_id"
             " WHERE t.parcel_id > %s AND t.parcel_id <= %s GROUP BY e.parcel_id)"
             f" UPDATE {PARCELS} SET status = d.status, collected_at = d.collected_at,"
             " delivered_at = d.delivered_at, last_event_at = d.last_event_at,"
