@@ -22,6 +22,7 @@ demo: $(STAMP)
 	$(BIN)/youpin migrate --noinput
 	$(BIN)/youpin geo load
 	$(BIN)/youpin demo-data --seed $(SEED) --scale $(SCALE)
+	$(BIN)/youpin facts refresh
 	@echo "Serving Youpin on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
 	$(BIN)/youpin runserver $(HOST):$(PORT) --noreload
 

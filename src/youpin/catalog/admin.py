@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from youpin.catalog.models import Category, Merchant, Product, Shop
+from youpin.catalog.models import Category, Merchant, OperatorGroup, Product, Shop, TitleRule
 
 
 @admin.register(Merchant)
@@ -12,17 +12,31 @@ class MerchantAdmin(admin.ModelAdmin):
     list_display = ("name", "kind", "place", "registered_locally", "is_demo")
     list_filter = ("kind", "registered_locally", "is_demo")
     search_fields = ("name", "credit_code")
-    raw_id_fields = ("place",)
+    raw_id_fields = ("place", "operator_group")
 
 
 @admin.register(Shop)
 class ShopAdmin(admin.ModelAdmin):
     """Shops per platform."""
 
-    list_display = ("name", "platform", "platform_shop_id", "merchant")
+    list_display = (
+        "name",
+        "platform",
+        "platform_shop_id",
+        "merchant",
+        "operating_place",
+        "registered_place",
+        "shipping_origin",
+    )
     list_filter = ("platform",)
     search_fields = ("name", "platform_shop_id")
-    raw_id_fields = ("merchant",)
+    raw_id_fields = (
+        "merchant",
+        "registered_place",
+        "operating_place",
+        "shipping_origin",
+        "operator_group",
+    )
 
 
 @admin.register(Category)
@@ -40,3 +54,20 @@ class ProductAdmin(admin.ModelAdmin):
     list_filter = ("category", "brand_licensed", "needs_cold_chain")
     search_fields = ("name", "sku")
     raw_id_fields = ("merchant", "origin")
+
+
+@admin.register(OperatorGroup)
+class OperatorGroupAdmin(admin.ModelAdmin):
+    """Operators behind several merchants or shops."""
+
+    list_display = ("name", "credit_code")
+    search_fields = ("name", "credit_code")
+
+
+@admin.register(TitleRule)
+class TitleRuleAdmin(admin.ModelAdmin):
+    """Title words that class order lines without a product as goods or services."""
+
+    list_display = ("word", "item_class", "priority", "enabled")
+    list_editable = ("item_class", "priority", "enabled")
+    list_display_links = ("word",)

@@ -17,6 +17,26 @@ class MerchantKind(models.TextChoices):
     HOST = "host", "主播"
 
 
+class OperatorGroup(TimeStamped):
+    """One operator behind several merchants or shops (一户多店, one factory behind many shops).
+
+    Grouping is what officials record when they find that shops registered to different names
+    are run by the same household or firm; the statistics and brushing signals read it.
+    """
+
+    name = models.CharField("经营主体", max_length=120)
+    credit_code = models.CharField("统一社会信用代码", max_length=18, blank=True)
+    note = models.CharField("备注", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "经营主体组"
+        verbose_name_plural = "经营主体组"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Merchant(TimeStamped):
     """A seller: a firm, a cooperative, a farmer, a shop or a livestream host."""
 
@@ -27,6 +47,14 @@ class Merchant(TimeStamped):
         "geo.Place", verbose_name="经营地", on_delete=models.PROTECT, related_name="merchants"
     )
     registered_locally = models.BooleanField("在本地注册纳税", default=True)
+    operator_group = models.ForeignKey(
+        OperatorGroup,
+        verbose_name="经营主体组",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="merchants",
+    )
     contact_name = models.CharField("联系人", max_length=40, blank=True)
     contact_phone = models.CharField("联系电话", max_length=20, blank=True)
     is_demo = models.BooleanField("演示数据", default=False, db_index=True)
@@ -61,6 +89,44 @@ class Shop(TimeStamped):
     platform = models.CharField("平台", max_length=12, choices=Platform.choices)
     platform_shop_id = models.CharField("平台店铺ID", max_length=64)
     name = models.CharField("店铺名称", max_length=120)
+    # The three places of a shop (NBS divisions); empty when not known. The retail statistic
+    # falls back to the merchant's place (docs/STATISTICS.md, "basis").
+    registered_place = models.ForeignKey(
+        "geo.Place",
+        verbose_name="注册地",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    operating_place = models.ForeignKey(
+        "geo.Place",
+        verbose_name="实际经营地",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    shipping_origin = models.ForeignKey(
+        "geo.Place",
+        verbose_name="发货地",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    operator_group = models.ForeignKey(
+        OperatorGroup,
+        verbose_name="经营主体组",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="shops",
+    )
+    declared_revenue = models.DecimalField(
+        "申报年营业收入", max_digits=16, decimal_places=2, null=True, blank=True
+    )
+    declared_revenue_year = models.PositiveSmallIntegerField("申报年度", null=True, blank=True)
     is_demo = models.BooleanField("演示数据", default=False, db_index=True)
 
     class Meta:
@@ -91,6 +157,37 @@ class Category(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ItemClass(models.TextChoices):
+    """What an order line sells, for the statistics: physical goods, a service, or unknown."""
+
+    GOODS = "goods", "实物商品"
+    SERVICE = "service", "服务"
+    UNKNOWN = "unknown", "未知"
+
+
+class TitleRule(models.Model):
+    """A rule classing an order line by words in its title, when no catalogue category does.
+
+    Rules are data (tunable in the back office): the first enabled rule by `priority` whose
+    word occurs in the title decides (see `catalog.classify`).
+    """
+
+    word = models.CharField("标题关键词", max_length=40)
+    item_class = models.CharField("归类", max_length=8, choices=ItemClass.choices)
+    priority = models.PositiveSmallIntegerField("优先级（小者先）", default=100)
+    enabled = models.BooleanField("启用", default=True)
+    note = models.CharField("说明", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "标题归类规则"
+        verbose_name_plural = "标题归类规则"
+        ordering = ["priority", "word"]
+        constraints = [models.UniqueConstraint(fields=["word"], name="title_rule_unique_word")]
+
+    def __str__(self) -> str:
+        return f"{self.word} → {self.get_item_class_display()}"
 
 
 class Product(TimeStamped):

@@ -15,6 +15,8 @@ from youpin.commerce import retail_queries as q
 from youpin.commerce.models import Order
 from youpin.commerce.retail_formulas import (
     FARM,
+    GOODS,
+    SERVICES,
     UNCLASSIFIED,
     Allocation,
     Tally,
@@ -60,9 +62,14 @@ class ReportRequest:
         """Last year's window, then this year's (see PREV, CUR)."""
         return (self.comparison, self.window)
 
+    basis: str = q.DEFAULT_BASIS
+    verified: bool = False
+
     def orders(self) -> QuerySet[Order]:
         """Sold orders of Zhongwei sellers in either window, with `period` PREV or CUR."""
-        return q.retail_orders(self.scope, self.windows, self.county)
+        return q.retail_orders(
+            self.scope, self.windows, self.county, basis=self.basis, verified=self.verified
+        )
 
 
 @dataclass(frozen=True)
@@ -78,12 +85,11 @@ def breakdown(dim: str, req: ReportRequest, base: int, data: ReportData) -> Brea
     rows: tuple[Row, ...]
     if dim in {"county", "township"}:
         digits = 6 if dim == "county" else 9
-        places = _merchant_places(data.cube)
-        rows = _keyed_rows(_roll_up(data.cube, lambda m, _: places[m][:digits]), base, _places)
+        rows = _keyed_rows(_roll_up(data.cube, lambda _, __, pl: pl[:digits]), base, _places)
     elif dim == "platform":
-        rows = _keyed_rows(_roll_up(data.cube, lambda _, pf: pf), base, _platforms)
+        rows = _keyed_rows(_roll_up(data.cube, lambda _, pf, __: pf), base, _platforms)
     elif dim == "merchant":
-        rows = _keyed_rows(_roll_up(data.cube, lambda m, _: m), base, _merchants)
+        rows = _keyed_rows(_roll_up(data.cube, lambda m, _, __: m), base, _merchants)
     elif dim == "host":
         rows = _host_rows(req, base)
     elif dim == "category":
@@ -98,20 +104,14 @@ def breakdown(dim: str, req: ReportRequest, base: int, data: ReportData) -> Brea
 _Pair = tuple[dict[Any, Tally], dict[Any, Tally]]
 
 
-def _roll_up(cube: dict[q.CubeKey, Tally], key: Callable[[int, str], Any]) -> _Pair:
-    """This period's and last year's tallies of Zhongwei sellers by (merchant, platform) → key."""
+def _roll_up(cube: dict[q.CubeKey, Tally], key: Callable[[int, str, str], Any]) -> _Pair:
+    """This period's and last year's tallies of Zhongwei sellers by (merchant, platform, place)."""
     pair: _Pair = ({}, {})  # indexed by PREV, CUR
-    for (period, local, merchant, platform), t in cube.items():
+    for (period, local, merchant, platform, place), t in cube.items():
         if local:
-            k = key(merchant, platform)
+            k = key(merchant, platform, place)
             pair[period].setdefault(k, Tally()).add(t.gross, t.refunded, orders=t.orders)
     return pair[CUR], pair[PREV]
-
-
-def _merchant_places(cube: dict[q.CubeKey, Tally]) -> dict[int, str]:
-    """The place code of every merchant in the cube."""
-    ids = {m for (_, _, m, _) in cube}
-    return dict(Merchant.objects.filter(pk__in=ids).values_list("pk", "place_id"))
 
 
 def _pair(req: ReportRequest, key: Any) -> _Pair:
@@ -214,6 +214,8 @@ def _category_rows(allocations: tuple[Allocation, Allocation], base: int) -> tup
             "pk", "slug", "name", "is_farm_product", "is_service"
         )
     }
+    info[q.TITLE_SERVICE] = ("title:service", "未匹配商品·按标题归为服务", (SERVICES,))
+    info[q.TITLE_GOODS] = ("title:goods", "未匹配商品·按标题归为实物", (GOODS,))
     unmatched = (UNMATCHED_KEY, UNMATCHED, (UNCLASSIFIED,))
     rows = []
     for pk in set(cur) | set(prev):
@@ -261,6 +263,8 @@ def _year_rows(req: ReportRequest, base: int) -> tuple[Row, ...]:
     first = max(min(first, year), year - _MAX_YEAR_ROWS + 1)
     years = list(range(first - 1, year + 1))
     windows = [same_period_in(req.window, req.month, y) for y in years]
-    found = q.tallies(q.retail_orders(req.scope, windows, req.county))
+    found = q.tallies(
+        q.retail_orders(req.scope, windows, req.county, basis=req.basis, verified=req.verified)
+    )
     by_year = {y: found.get((i,), Tally()) for i, y in enumerate(years)}
     return tuple(make_row(str(y), f"{y}年", by_year[y], by_year[y - 1], base) for y in years[1:])

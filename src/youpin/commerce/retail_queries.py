@@ -33,6 +33,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from youpin.accounts.scoping import Scope
+from youpin.catalog.classify import Rule, ordered
+from youpin.catalog.models import TitleRule
 from youpin.commerce.models import Order, OrderLine
 from youpin.commerce.retail_formulas import LineRow, Tally, Window
 from youpin.commerce.selectors import NOT_SOLD, orders_visible
@@ -115,22 +117,45 @@ def _in_window(window: Window) -> Q:
     return Q(sale_at__gte=start, sale_at__lt=end)
 
 
+# Where a sale is placed, by basis: the shop's place of that kind, else the merchant's place
+# (经营地) when the shop's is not recorded (docs/STATISTICS.md, "Attribution bases").
+BASES: dict[str, tuple[str, ...]] = {
+    "operating": ("shop__operating_place_id",),
+    "registered": ("shop__registered_place_id",),
+    "shipping": ("shop__shipping_origin_id", "shop__operating_place_id"),
+}
+DEFAULT_BASIS = "operating"
+
+
+def place_expr(basis: str = DEFAULT_BASIS) -> Expression:
+    """The NBS code a sale is attributed to under a basis (with the merchant's place last)."""
+    return Coalesce(*(F(f) for f in BASES[basis]), F("merchant__place_id"))
+
+
 def local_seller() -> Q:
-    """Zhongwei sellers: registered locally, actual operating location inside the region."""
-    return Q(merchant__registered_locally=True, merchant__place__code__startswith=region_prefix())
+    """Zhongwei sellers: registered locally, the sale's place (`seller_place`) in the region."""
+    return Q(merchant__registered_locally=True, seller_place__startswith=region_prefix())
 
 
 def sold_orders(
-    scope: Scope, windows: Sequence[Window], county_prefix: str | None
+    scope: Scope,
+    windows: Sequence[Window],
+    county_prefix: str | None,
+    *,
+    basis: str = DEFAULT_BASIS,
+    verified: bool = False,
 ) -> QuerySet[Order]:
     """Sold orders the scope may see, sold in one of the windows, annotated with its index.
 
     One scan serves every window (this year and last year, or each year of a series):
-    `period` is the position of the order's window in `windows`.
+    `period` is the position of the order's window in `windows`. `seller_place` is the place
+    the basis attributes the sale to; `verified` keeps only orders a parcel verified.
     """
-    qs = orders_visible(scope).exclude(status__in=NOT_SOLD)
+    qs = orders_visible(scope).exclude(status__in=NOT_SOLD).alias(seller_place=place_expr(basis))
+    if verified:
+        qs = qs.filter(verification__state="verified")
     if county_prefix:
-        qs = qs.filter(merchant__place__code__startswith=county_prefix)
+        qs = qs.filter(seller_place__startswith=county_prefix)
     live = [(i, w) for i, w in enumerate(windows) if not w.is_empty]
     if not live:
         return qs.none()
@@ -145,10 +170,16 @@ def sold_orders(
 
 
 def retail_orders(
-    scope: Scope, windows: Sequence[Window], county_prefix: str | None
+    scope: Scope,
+    windows: Sequence[Window],
+    county_prefix: str | None,
+    *,
+    basis: str = DEFAULT_BASIS,
+    verified: bool = False,
 ) -> QuerySet[Order]:
     """Sold orders of Zhongwei sellers in the windows (see `sold_orders`)."""
-    return sold_orders(scope, windows, county_prefix).filter(local_seller())
+    qs = sold_orders(scope, windows, county_prefix, basis=basis, verified=verified)
+    return qs.filter(local_seller())
 
 
 def _tally(row: Mapping[str, Any]) -> Tally:
@@ -173,21 +204,55 @@ def tallies(orders: QuerySet[Order], *keys: Any) -> dict[tuple[Any, ...], Tally]
     return {(r["period"], *(r[n] for n in names)): _tally(r) for r in rows}
 
 
-# One cell of the order cube: window, Zhongwei seller or not, merchant id, platform.
-CubeKey = tuple[int, bool, int, str]
+# One cell of the order cube: window, Zhongwei seller or not, merchant id, platform, and the
+# place the sale is attributed to.
+CubeKey = tuple[int, bool, int, str, str]
 
 
 def order_cube(
-    scope: Scope, windows: Sequence[Window], county_prefix: str | None
+    scope: Scope,
+    windows: Sequence[Window],
+    county_prefix: str | None,
+    *,
+    basis: str = DEFAULT_BASIS,
+    verified: bool = False,
 ) -> dict[CubeKey, Tally]:
-    """Sold orders in the scope summed per window, seller kind, merchant and platform.
+    """Sold orders in the scope summed per window, seller kind, merchant, platform and place.
 
     One scan gives the totals, the sales of other sellers, and every breakdown that follows
-    from the merchant (county, township, merchant) or the platform.
+    from the merchant, its place (county, township) or the platform.
     """
     local = Case(When(local_seller(), then=Value(True)), default=Value(False))
-    found = tallies(sold_orders(scope, windows, county_prefix), local, "merchant_id", "platform")
-    return {(p, bool(k), m, pf): t for (p, k, m, pf), t in found.items()}
+    orders = sold_orders(scope, windows, county_prefix, basis=basis, verified=verified)
+    found = tallies(orders, local, "merchant_id", "platform", F("seller_place"))
+    return {(p, bool(k), m, pf, pl or ""): t for (p, k, m, pf, pl), t in found.items()}
+
+
+# Per shop: window, registered locally, the three recorded places (or None), the merchant's.
+ShopKey = tuple[int, bool, int, str | None, str | None, str | None, str]
+
+
+def shop_places_cube(
+    scope: Scope, windows: Sequence[Window], county_prefix: str | None, *, verified: bool = False
+) -> dict[ShopKey, Tally]:
+    """Sold orders summed per window and shop with every place a basis could use."""
+    orders = sold_orders(scope, windows, None, verified=verified)
+    if county_prefix:  # a county filter keeps a shop if any basis puts it in the county
+        orders = orders.filter(
+            Q(seller_place__startswith=county_prefix)
+            | Q(shop__registered_place_id__startswith=county_prefix)
+            | Q(shop__shipping_origin_id__startswith=county_prefix)
+        )
+    found = tallies(
+        orders,
+        "merchant__registered_locally",
+        "shop_id",
+        "shop__operating_place_id",
+        "shop__registered_place_id",
+        "shop__shipping_origin_id",
+        "merchant__place_id",
+    )
+    return {(p, bool(r), s, op, rg, sh, m): t for (p, r, s, op, rg, sh, m), t in found.items()}
 
 
 def sale_day(*, month: bool = False) -> Expression:
@@ -199,11 +264,42 @@ def sale_day(*, month: bool = False) -> Expression:
 # product, MIXED when they differ (split line by line), NULL for an order without lines.
 _NO_PRODUCT = 0
 _MIXED = -2
+# Lines without a product that a title rule (catalog.TitleRule) classes: pseudo categories.
+TITLE_SERVICE = -10
+TITLE_GOODS = -11
+_TITLE_KEYS = {"service": TITLE_SERVICE, "goods": TITLE_GOODS}
+
+
+def title_rule_key() -> Expression:
+    """The pseudo category a line without a product gets from the title rules, else 0.
+
+    The first enabled rule by priority (then longer words first) whose word is in the title
+    decides, as `catalog.classify.class_by_title` does.
+    """
+    rules = ordered(
+        Rule(w, c, p)
+        for w, c, p in TitleRule.objects.filter(enabled=True).values_list(
+            "word", "item_class", "priority"
+        )
+    )
+    whens = [
+        When(title__contains=r.word, then=Value(_TITLE_KEYS[r.item_class]))
+        for r in rules
+        if r.item_class in _TITLE_KEYS
+    ]
+    if not whens:
+        return Value(_NO_PRODUCT)
+    return Case(*whens, default=Value(_NO_PRODUCT), output_field=IntegerField())
+
+
+def line_category_key() -> Expression:
+    """A line's category key: its product's category, else the title rules' pseudo category."""
+    return Coalesce("product__category_id", title_rule_key(), output_field=IntegerField())
 
 
 def _order_category() -> Subquery:
     """The category key of the outer order (one correlated subquery on the line index)."""
-    key = Coalesce("product__category_id", Value(_NO_PRODUCT))
+    key = line_category_key()
     lines = (
         OrderLine.objects.filter(order_id=OuterRef("pk"))
         .order_by()
@@ -257,11 +353,12 @@ def mixed_line_rows(mixed: dict[int, MixedOrder]) -> dict[int, list[LineRow]]:
     for i in range(0, len(ids), _ID_CHUNK):
         lines = (
             OrderLine.objects.filter(order_id__in=ids[i : i + _ID_CHUNK])
-            .annotate(line_fen=Cents("amount"))
+            .annotate(line_fen=Cents("amount"), key=line_category_key())
             .order_by("order_id", "line_no")
-            .values_list("order_id", "line_fen", "product__category_id")
+            .values_list("order_id", "line_fen", "key")
         )
-        for order_id, amount, category in lines:
+        for order_id, amount, key in lines:
+            category = None if key is None or key == _NO_PRODUCT else int(key)
             period, paid, refunded = mixed[order_id]
             result.setdefault(period, []).append((order_id, int(amount), category, paid, refunded))
     return result

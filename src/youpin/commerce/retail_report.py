@@ -53,6 +53,27 @@ class Breakdown:
 
 
 @dataclass(frozen=True)
+class ShopAttribution:
+    """A shop the bases disagree on: its place under each basis and whether it counts."""
+
+    shop_id: int
+    name: str
+    places: dict[str, str]
+    counted: dict[str, bool]
+    figures: Figures
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """The figure under every basis, the fallbacks of the chosen one, and differing shops."""
+
+    basis: str
+    bases: tuple[Row, ...]
+    location_unknown: Row
+    differences: tuple[ShopAttribution, ...]
+
+
+@dataclass(frozen=True)
 class RetailReport:
     """The statistic for one year or month in one scope."""
 
@@ -70,6 +91,10 @@ class RetailReport:
     farm: Row
     other_sellers: Row
     breakdowns: tuple[Breakdown, ...]
+    basis: str | None = None
+    verified: bool = False
+    attribution: Attribution | None = None
+    verification: tuple[Row, ...] | None = None
 
     def breakdown(self, dimension: str) -> Breakdown:
         """The breakdown by one dimension (KeyError if it was not requested)."""
@@ -98,6 +123,34 @@ def make_row(
 
 def report_as_json(report: RetailReport) -> dict[str, Any]:
     """The report as JSON-ready data: amounts and percentages as strings like "1234.50"."""
+    data = _core_json(report)
+    if report.basis is not None or report.verified:
+        data["basis"] = report.basis or "operating"
+        data["verified"] = report.verified
+    if report.attribution is not None:
+        a = report.attribution
+        data["attribution"] = {
+            "basis": a.basis,
+            "bases": [_row_json(r) for r in a.bases],
+            "location_unknown": _row_json(a.location_unknown),
+            "differences": [
+                {
+                    "shop_id": d.shop_id,
+                    "name": d.name,
+                    "places": d.places,
+                    "counted": d.counted,
+                    **_figures_json(d.figures),
+                }
+                for d in a.differences
+            ],
+        }
+    if report.verification is not None:
+        data["verification"] = [_row_json(r) for r in report.verification]
+    return data
+
+
+def _core_json(report: RetailReport) -> dict[str, Any]:
+    """The fields every report has."""
     return {
         "statistic": "网络零售额",
         "year": report.year,

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from youpin.accounts.models import Role
 from youpin.accounts.scoping import Scope
-from youpin.catalog.models import Category, Merchant
+from youpin.catalog.models import Category, Merchant, Shop
 from youpin.commerce import retail_queries as q
 from youpin.commerce.retail_breakdowns import (
     CUR,
@@ -38,10 +39,12 @@ from youpin.commerce.retail_formulas import (
     report_window,
 )
 from youpin.commerce.retail_report import (
+    Attribution,
     Breakdown,
     Figures,
     RetailReport,
     Row,
+    ShopAttribution,
     make_row,
     report_as_json,
 )
@@ -75,19 +78,37 @@ def retail_sales(
     by: Sequence[str] = (),
     county: str | None = None,
     as_of: date | None = None,
+    basis: str | None = None,
+    verified: bool = False,
 ) -> RetailReport:
-    """Compute online retail sales of Zhongwei sellers for a year or month in a scope."""
+    """Compute online retail sales of Zhongwei sellers for a year or month in a scope.
+
+    `basis` (operating, registered, shipping) chooses which of a shop's places attributes a
+    sale; when given, the report also shows every basis side by side and the shops they
+    disagree on. `verified` counts only orders a real parcel carried (trust app), and shows
+    the reported figure beside it.
+    """
     check_access(scope)
     dims = parse_dimensions(by)
     _check_period(year, month)
+    if basis is not None and basis not in q.BASES:
+        raise RetailQueryError(f"未知的归属口径：{basis!r}（可选：{', '.join(q.BASES)}）")
     county_prefix = _county_prefix(scope, county)
     today = as_of or timezone.localdate()
     window = report_window(year, month, today)
-    req = ReportRequest(scope, county_prefix, window, comparison_window(window, month), month)
-    cube = q.order_cube(scope, req.windows, county_prefix)
+    req = ReportRequest(
+        scope,
+        county_prefix,
+        window,
+        comparison_window(window, month),
+        month,
+        basis=basis or q.DEFAULT_BASIS,
+        verified=verified,
+    )
+    cube = q.order_cube(scope, req.windows, county_prefix, basis=req.basis, verified=req.verified)
     total = {PREV: Tally(), CUR: Tally()}
     other = {PREV: Tally(), CUR: Tally()}
-    for (period, local, _, _), t in cube.items():
+    for (period, local, _, _, _), t in cube.items():
         (total if local else other)[period].add(t.gross, t.refunded, orders=t.orders)
     alloc = _allocations(req)
     data = ReportData(cube, (alloc[PREV], alloc[CUR]))
@@ -114,6 +135,88 @@ def retail_sales(
         farm=headline(FARM, "农产品", of_class(FARM)),
         other_sellers=headline("other_sellers", "非中卫卖家（不计入）", other),
         breakdowns=tuple(breakdown(d, req, base, data) for d in dims),
+        basis=basis,
+        verified=verified,
+        attribution=None if basis is None else attribution(req, base),
+        verification=verification_rows(req, base) if verified else None,
+    )
+
+
+def attribution(req: ReportRequest, base: int) -> Attribution:
+    """Every basis's total side by side, the chosen basis's fallbacks, and differing shops."""
+    region = req.county or q.region_prefix()
+    totals = {b: {PREV: Tally(), CUR: Tally()} for b in q.BASES}
+    fallback = {PREV: Tally(), CUR: Tally()}
+    shops: dict[int, tuple[dict[str, str], dict[str, bool], Tally]] = {}
+    cube = q.shop_places_cube(req.scope, req.windows, req.county, verified=req.verified)
+    for (period, registered, shop, op, rg, sp, merchant), t in cube.items():
+        places = {
+            "operating": op or merchant,
+            "registered": rg or merchant,
+            "shipping": sp or op or merchant,
+        }
+        unknown = {"operating": op is None, "registered": rg is None, "shipping": sp is None}
+        counted = {b: registered and places[b].startswith(region) for b in q.BASES}
+        for b in q.BASES:
+            if counted[b]:
+                totals[b][period].add(t.gross, t.refunded, orders=t.orders)
+        if counted[req.basis] and unknown[req.basis]:
+            fallback[period].add(t.gross, t.refunded, orders=t.orders)
+        if period == CUR and len(set(counted.values())) > 1:
+            entry = shops.setdefault(shop, (places, counted, Tally()))
+            entry[2].add(t.gross, t.refunded, orders=t.orders)
+    names = dict(Shop.objects.filter(pk__in=list(shops)).values_list("pk", "name"))
+    differences = tuple(
+        ShopAttribution(
+            shop_id=pk,
+            name=names.get(pk, str(pk)),
+            places=places,
+            counted=counted,
+            figures=Figures.of(tally),
+        )
+        for pk, (places, counted, tally) in sorted(
+            shops.items(), key=lambda kv: (-kv[1][2].net, kv[0])
+        )
+    )
+    labels = {"operating": "按实际经营地", "registered": "按注册地", "shipping": "按发货地"}
+    return Attribution(
+        basis=req.basis,
+        bases=tuple(
+            make_row(b, labels[b], totals[b][CUR], totals[b][PREV], base, group="basis")
+            for b in q.BASES
+        ),
+        location_unknown=make_row(
+            "location_unknown",
+            "店铺未登记该地点（按商户经营地计）",
+            fallback[CUR],
+            fallback[PREV],
+            base,
+            group="basis",
+        ),
+        differences=differences,
+    )
+
+
+def verification_rows(req: ReportRequest, base: int) -> tuple[Row, ...]:
+    """The reported figure split by verification state (not yet checked orders apart)."""
+    reported = ReportRequest(
+        req.scope, req.county, req.window, req.comparison, req.month, basis=req.basis
+    )
+    found = q.tallies(reported.orders(), "verification__state")
+    labels = {
+        "reported": "上报（全部订单）",
+        "verified": "已核实（有真实包裹）",
+        "unverified": "未核实",
+        "suspicious": "可疑",
+        None: "尚未核对",
+    }
+    pair: dict[Any, dict[int, Tally]] = {k: {PREV: Tally(), CUR: Tally()} for k in labels}
+    for (period, state), t in found.items():
+        for key in ("reported", state):
+            pair[key if key in pair else None][period].add(t.gross, t.refunded, orders=t.orders)
+    return tuple(
+        make_row(k or "not_checked", label, pair[k][CUR], pair[k][PREV], base, group="verification")
+        for k, label in labels.items()
     )
 
 
@@ -187,6 +290,8 @@ def _allocations(req: ReportRequest) -> dict[int, Allocation]:
         pk: category_classes(farm, service)
         for pk, farm, service in Category.objects.values_list("pk", "is_farm_product", "is_service")
     }
+    classes[q.TITLE_SERVICE] = (SERVICES,)
+    classes[q.TITLE_GOODS] = (GOODS,)
     pure, mixed = q.category_tallies(req.orders())
     lines = q.mixed_line_rows(mixed)
     result = {p: allocate(lines.get(p, []), classes) for p in (PREV, CUR)}

@@ -56,6 +56,24 @@ class BreakdownOut(Schema):
     rows: list[RowOut]
 
 
+class ShopAttributionOut(FiguresOut):
+    """A shop the bases disagree on: its place per basis and whether each counts it."""
+
+    shop_id: int
+    name: str
+    places: dict[str, str]
+    counted: dict[str, bool]
+
+
+class AttributionOut(Schema):
+    """The figure under every basis, the chosen basis's fallbacks, the differing shops."""
+
+    basis: str
+    bases: list[RowOut]
+    location_unknown: RowOut
+    differences: list[ShopAttributionOut]
+
+
 class RetailReportOut(Schema):
     """Online retail sales of Zhongwei sellers for a year or a month (docs/STATISTICS.md)."""
 
@@ -75,6 +93,10 @@ class RetailReportOut(Schema):
     farm: RowOut
     other_sellers: RowOut
     breakdowns: list[BreakdownOut]
+    basis: str | None = None
+    verified: bool | None = None
+    attribution: AttributionOut | None = None
+    verification: list[RowOut] | None = None
 
 
 def _optional_int(name: str, text: str | None) -> int | None:
@@ -100,10 +122,13 @@ def _optional_date(text: str | None) -> date | None:
 @router.get(
     "",
     response=RetailReportOut,
+    exclude_unset=True,  # the basis and verification parts only when asked for
     summary="网络零售额（中卫卖家，净额与同比）",
     description=(
         "按角色范围返回网络零售额：运营方看全部，官员看辖区，商户看本店。"
         f"`by` 可重复或逗号分隔：{', '.join(DIMENSIONS)}。金额为字符串（元，两位小数）。"
+        "`basis`（operating|registered|shipping）按店铺的实际经营地、注册地或发货地归属，"
+        "并列出三种口径与差异店铺；`verified=true` 只计有真实包裹核实的订单。"
     ),
 )
 def retail_report(
@@ -113,6 +138,8 @@ def retail_report(
     by: list[str] = Query([]),  # noqa: B008 - django-ninja declares query lists this way
     county: str | None = None,
     as_of: str | None = None,
+    basis: str | None = None,
+    verified: bool = False,
 ) -> dict[str, Any]:
     """Compute the statistic for the caller's scope."""
     scope = scope_for(request.user)
@@ -127,6 +154,8 @@ def retail_report(
             by=by,
             county=county or None,
             as_of=_optional_date(as_of),
+            basis=basis or None,
+            verified=verified,
         )
     except RetailQueryError as exc:
         raise HttpError(400, str(exc)) from exc

@@ -59,6 +59,17 @@ def add_arguments(parser: ArgumentParser) -> None:
         dest="as_of",
         help="treat this day as today (a running period is cut there); default: today",
     )
+    parser.add_argument(
+        "--basis",
+        choices=["operating", "registered", "shipping"],
+        help="attribute sales by the shop's operating location (official rule), registered"
+        " address or shipping origin; shows all three side by side and the shops they differ on",
+    )
+    parser.add_argument(
+        "--verified",
+        action="store_true",
+        help="count only orders a real parcel carried (see docs/TRUST.md); reported beside it",
+    )
     parser.add_argument("--json", action="store_true", dest="as_json", help="print JSON")
 
 
@@ -73,6 +84,8 @@ def run(options: dict[str, Any], *, stdout: OutputWrapper) -> None:
             by=options.get("by") or [],
             county=options.get("county"),
             as_of=options.get("as_of"),
+            basis=options.get("basis"),
+            verified=bool(options.get("verified")),
         )
     except (RetailQueryError, PermissionDenied) as exc:
         raise CommandError(str(exc)) from exc
@@ -120,7 +133,25 @@ def render_table(report: RetailReport) -> str:
         report.farm,
         report.other_sellers,
     ]
+    if report.verified:
+        lines[4] += "；仅计已核实订单（有真实包裹承运）"
     lines += _table(headline)
+    if report.verification is not None:
+        lines += ["", "核实情况（上报口径按状态拆分）"]
+        lines += _table(list(report.verification))
+    if report.attribution is not None:
+        a = report.attribution
+        lines += ["", f"归属口径对比（当前：{a.basis}）"]
+        lines += _table([*a.bases, a.location_unknown])
+        lines += ["", "各口径归属不一致的店铺"]
+        marks = {True: "计入", False: "不计"}
+        names = {"operating": "经营地", "registered": "注册地", "shipping": "发货地"}
+        lines += [
+            f"{d.name}（{d.shop_id}）  "
+            + "  ".join(f"{names[b]} {d.places[b]} {marks[d.counted[b]]}" for b in names)
+            + f"  净额 {d.figures.net:,.2f}"
+            for d in a.differences
+        ] or ["（无）"]
     for b in report.breakdowns:
         lines += ["", f"按{b.label}"]
         lines += _table(list(b.rows)) if b.rows else ["（无数据）"]

@@ -106,9 +106,14 @@ INSTALLED_APPS = [
     "youpin.catalog",
     "youpin.logistics",
     "youpin.stations",
+    "youpin.counter",
+    "youpin.routing",
     "youpin.commerce",
     "youpin.ingest",
     "youpin.demo",
+    "youpin.facts",
+    "youpin.trust",
+    "youpin.plans",
     "youpin.portal",
 ]
 

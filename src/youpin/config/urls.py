@@ -14,6 +14,9 @@ urlpatterns = [
     path("api/", api.urls),
     path("push/", include("youpin.logistics.push_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("counter/", include("youpin.counter.urls")),
+    path("stations/", include("youpin.stations.urls")),
+    path("trust/", include("youpin.trust.urls")),
     path("", include("youpin.portal.urls")),
 ]
 

@@ -135,29 +135,21 @@ def _bucket(column: str, edges: Sequence[datetime], params: list[Any]) -> str:
 _COUNTER = f"('{TrackingStatus.READY_FOR_PICKUP}', '{TrackingStatus.DELIVERED}')"
 
 
-def count(scan: Scan, groupings: Sequence[Grouping], *, medians_for: Span | None = None) -> Counted:
-    """Count both sides for each grouping in one statement; medians of one span if asked."""
-    like = scan.prefix + "%"
-    spans = merged(span for g in groupings for span in g.spans)
-    params: list[Any] = []
-    carrier = ""
-    cand_time = " OR ".join(
-        [_in_spans("p.collected_at", spans, params), _in_spans("p.delivered_at", spans, params)]
-    )
-    if scan.carrier_id is not None:
-        carrier = " AND p.carrier_id = %s"
-        params.append(scan.carrier_id)
-    params += [like, like, like]
-    col_time = _in_spans("c.collected_at", spans, params)
-    params.append(like)
-    del_time = _in_spans("c.delivered_at", spans, params)
-    params.append(like)
-    sql = f"""
-WITH cand AS (
+def parcel_places_ctes(cand_where: str, name: str, duration_sql: str, duration: str) -> str:
+    """CTEs `cand`, `ev` and `name`: candidate parcels with origin, destination, counter flags.
+
+    `name` has a row per parcel of `logistics_parcel p` matching `cand_where`, with its
+    origin and destination codes (the parcel's own places, else the first pick-up scan and
+    the hand-over place seen in its events), `at_counter` / `at_locker` flags and
+    `duration_sql` (over `cand`) as column `duration`. The text takes three `region%`
+    LIKE parameters, after those of `cand_where`. Shared by the express statistic and the
+    parcel facts, so that both attribute a parcel the same way.
+    """
+    return f"""cand AS (
   SELECT p.id, p.carrier_id, p.e_waybill, p.collected_at, p.delivered_at,
          p.sender_place_id, p.recipient_place_id, p.station_id, st.kind AS station_kind
   FROM logistics_parcel p LEFT JOIN stations_station st ON st.id = p.station_id
-  WHERE ({cand_time}){carrier}
+  WHERE {cand_where}
 ),
 ev AS (
   SELECT cand.id AS parcel_id,
@@ -176,17 +168,41 @@ ev AS (
   LEFT JOIN stations_station s ON s.id = e.station_id
   GROUP BY cand.id
 ),
-facts AS MATERIALIZED (
+{name} AS MATERIALIZED (
   SELECT cand.*,
     COALESCE(cand.sender_place_id, ev.scan_place) AS origin,
     COALESCE(cand.recipient_place_id, ev.handover_place) AS destination,
     COALESCE(ev.at_counter, 0) AS at_counter,
     COALESCE(ev.at_locker, 0) AS at_locker,
-    CASE WHEN cand.delivered_at >= cand.collected_at THEN {_hours_sql("cand")} END AS hours
+    CASE WHEN cand.delivered_at >= cand.collected_at THEN {duration_sql} END AS {duration}
   FROM cand LEFT JOIN ev ON ev.parcel_id = cand.id
-),
+)"""
+
+
+def count(scan: Scan, groupings: Sequence[Grouping], *, medians_for: Span | None = None) -> Counted:
+    """Count both sides for each grouping in one statement; medians of one span if asked."""
+    like = scan.prefix + "%"
+    spans = merged(span for g in groupings for span in g.spans)
+    params: list[Any] = []
+    carrier = ""
+    cand_time = " OR ".join(
+        [_in_spans("p.collected_at", spans, params), _in_spans("p.delivered_at", spans, params)]
+    )
+    if scan.carrier_id is not None:
+        carrier = " AND p.carrier_id = %s"
+        params.append(scan.carrier_id)
+    params += [like, like, like]
+    col_time = _in_spans("c.collected_at", spans, params)
+    params.append(like)
+    del_time = _in_spans("c.delivered_at", spans, params)
+    params.append(like)
+    sql = (
+        "WITH "
+        + parcel_places_ctes(f"({cand_time}){carrier}", "facts", _hours_sql("cand"), "hours")
+        + f""",
 col AS (SELECT * FROM facts c WHERE {col_time} AND c.origin LIKE %s),
 del AS (SELECT * FROM facts c WHERE {del_time} AND c.destination LIKE %s)"""
+    )
     selects = []
     for grouping in groupings:
         for side, table, time_column, other, place in (

@@ -42,6 +42,7 @@ from youpin.logistics.selectors import (
     parcels_handled_count,
     parcels_visible,
 )
+from youpin.stations.coverage import village_coverage
 from youpin.stations.models import StationKind
 from youpin.stations.selectors import (
     TOWNSHIP_STATION_TARGET,
@@ -148,6 +149,7 @@ class CountyRow:
     net: Decimal
     township_stations: int
     stations_total: int
+    village_coverage: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -194,6 +196,7 @@ def official_dashboard(scope: Scope, *, today: date, year: int | None = None) ->
         for y in years
     ]
     county_net = net_sales_by_county(scope, shown)
+    coverage = {row.code: row.pct for row in village_coverage(scope).counties}
     counties = [
         CountyRow(
             code=c.county.code,
@@ -201,6 +204,7 @@ def official_dashboard(scope: Scope, *, today: date, year: int | None = None) ->
             net=county_net.get(c.county.code, Decimal("0.00")),
             township_stations=c.by_kind.get(StationKind.TOWNSHIP, 0),
             stations_total=c.total,
+            village_coverage=coverage.get(c.county.code),
         )
         for c in stations_by_county(scope)
     ]

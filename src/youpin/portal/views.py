@@ -21,6 +21,7 @@ from youpin.demo.selectors import demo_dataset
 from youpin.geo.selectors import counties_with_boundary
 from youpin.portal import dashboards
 from youpin.portal.context import request_scope
+from youpin.stations.coverage_page import coverage_page
 from youpin.stations.selectors import villages_without_service
 
 logger = logging.getLogger(__name__)
@@ -68,12 +69,10 @@ def villages_unserved(request: HttpRequest) -> HttpResponse:
     if scope.role not in {Role.OFFICIAL, Role.OPERATOR}:
         raise PermissionDenied
     villages = list(villages_without_service(scope).select_related("parent", "parent__parent"))
-    template = (
-        "portal/_villages_unserved_list.html"
-        if request.headers.get("HX-Request") == "true"
-        else "portal/villages_unserved.html"
-    )
-    return render(request, template, {"villages": villages})
+    if request.headers.get("HX-Request") == "true":
+        return render(request, "portal/_villages_unserved_list.html", {"villages": villages})
+    context = {"villages": villages, "cov": coverage_page(scope)}
+    return render(request, "portal/villages_unserved.html", context)
 
 
 @require_safe

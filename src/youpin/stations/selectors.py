@@ -81,3 +81,47 @@ def station_counts_by_kind(scope: Scope) -> dict[str, int]:
     active = stations_visible(scope).filter(is_active=True).order_by()
     rows = active.values("kind").annotate(n=Count("id"))
     return {r["kind"]: r["n"] for r in rows}
+
+
+@dataclass(frozen=True)
+class CountyProgress:
+    """One county's township 兴农 supermarkets toward the city's target of 200."""
+
+    code: str
+    name: str
+    township_stations: int
+    townships: int
+    townships_with_station: int
+
+    @property
+    def share_of_target_pct(self) -> float:
+        """This county's stations as a share of the city's target, per cent."""
+        return round(100 * self.township_stations / TOWNSHIP_STATION_TARGET, 1)
+
+
+def township_progress_by_county(scope: Scope) -> list[CountyProgress]:
+    """Active township stations per county, with the township units (乡/镇/街道) they sit in."""
+    counties = Place.objects.filter(level=Level.COUNTY)
+    if scope.role == Role.OFFICIAL:
+        counties = counties.filter(code__startswith=scope.region_prefix)
+    stations = list(
+        stations_visible(scope)
+        .filter(kind=StationKind.TOWNSHIP, is_active=True)
+        .values_list("place_id", flat=True)
+    )
+    townships = Place.objects.filter(level=Level.TOWNSHIP).values_list("code", flat=True)
+    rows = []
+    for county in counties.order_by("code"):
+        prefix = county.code[:6]
+        units = [t for t in townships if t.startswith(prefix) and t[6:9] < "400"]
+        mine = [p for p in stations if p.startswith(prefix)]
+        rows.append(
+            CountyProgress(
+                code=county.code,
+                name=county.name,
+                township_stations=len(mine),
+                townships=len(units),
+                townships_with_station=len({p[:9] for p in mine} & {t[:9] for t in units}),
+            )
+        )
+    return rows

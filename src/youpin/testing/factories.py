@@ -14,7 +14,7 @@ from youpin.accounts.models import Profile, Role
 from youpin.catalog.models import Category, Merchant, MerchantKind, Platform, Product, Shop
 from youpin.commerce.models import Order, OrderLine, OrderStatus
 from youpin.geo.models import Place
-from youpin.logistics.models import Carrier, Parcel, TrackingStatus
+from youpin.logistics.models import Carrier, Parcel, TrackingEvent, TrackingStatus
 from youpin.stations.models import Station, StationKind
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -173,3 +173,44 @@ def user_with_role(role: Role, **attached: Any) -> Any:
     user: Any = UserFactory()
     Profile.objects.create(user=user, role=role, **attached)
     return user
+
+
+# -- trust (issue 8): tracking events and parcels with a derived state ---------------------
+
+
+class TrackingEventFactory(factory.django.DjangoModelFactory):
+    """One tracking event of a parcel."""
+
+    class Meta:
+        model = TrackingEvent
+
+    parcel = factory.SubFactory(ParcelFactory)
+    occurred_at = factory.LazyFunction(lambda: datetime(2025, 6, 19, 9, 0, tzinfo=SHANGHAI))
+    status = TrackingStatus.PICKED_UP
+    raw_text = factory.LazyAttribute(lambda o: f"{o.status}")
+
+
+def parcel_with_events(
+    carrier: Carrier,
+    events: list[tuple[str, datetime, str | None]],
+    **fields: Any,
+) -> Parcel:
+    """A parcel and its events [(status, time, place code or None)], with the state derived.
+
+    The derived columns follow the tracking loader: first pickup, first delivery, last event,
+    and the status of the last event.
+    """
+    parcel: Any = ParcelFactory(carrier=carrier, **fields)
+    for status, at, code in events:
+        TrackingEventFactory(
+            parcel=parcel, status=status, occurred_at=at, place=place(code) if code else None
+        )
+    pickups = [at for status, at, _ in events if status == TrackingStatus.PICKED_UP]
+    deliveries = [at for status, at, _ in events if status == TrackingStatus.DELIVERED]
+    parcel.collected_at = min(pickups) if pickups else None
+    parcel.delivered_at = min(deliveries) if deliveries else None
+    parcel.last_event_at = max((at for _, at, _ in events), default=None)
+    parcel.status = max(events, key=lambda e: e[1])[0] if events else TrackingStatus.PENDING
+    parcel.save()
+    result: Parcel = parcel
+    return result

@@ -1,0 +1,91 @@
+"""`youpin facts refresh [--since DATE | --days D,… | --full] [--json]`, `facts status`."""
+
+from __future__ import annotations
+
+import json
+from argparse import ArgumentParser
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from youpin.facts.days import parse_day
+from youpin.facts.refresh import (
+    RefreshResult,
+    facts_rebuild,
+    facts_refresh,
+    facts_refresh_days,
+    facts_refresh_since,
+)
+from youpin.facts.selectors import facts_state
+
+
+class Command(BaseCommand):
+    """Fill the daily fact tables from the raw rows."""
+
+    help = "Daily facts: `facts refresh` (incremental), `--since DATE`, `--full`; `facts status`."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        """Declare the subcommands."""
+        sub = parser.add_subparsers(dest="action", required=True)
+        refresh = sub.add_parser("refresh", help="刷新每日事实表（默认只算有变动的日期）")
+        refresh.add_argument("--since", help="从该日（YYYY-MM-DD）起全部重算")
+        refresh.add_argument("--days", help="只重算这些日期（逗号分隔）")
+        refresh.add_argument("--full", action="store_true", help="清空后全部重建")
+        refresh.add_argument("--json", action="store_true")
+        status = sub.add_parser("status", help="最近一次刷新")
+        status.add_argument("--json", action="store_true")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        """Run the chosen subcommand."""
+        if options["action"] == "status":
+            self._status(options["json"])
+            return
+        chosen = [k for k in ("since", "days", "full") if options.get(k)]
+        if len(chosen) > 1:
+            raise CommandError("--since、--days 与 --full 只能选一个")
+        try:
+            if options["full"]:
+                result = facts_rebuild()
+            elif options["since"]:
+                result = facts_refresh_since(parse_day(options["since"]))
+            elif options["days"]:
+                days = [parse_day(d.strip()) for d in options["days"].split(",") if d.strip()]
+                result = facts_refresh_days(days)
+            else:
+                result = facts_refresh()
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+        self._print(result, options["json"])
+
+    def _print(self, result: RefreshResult, as_json: bool) -> None:
+        """Print what the refresh did."""
+        if as_json:
+            self.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False))
+            return
+        self.stdout.write(f"刷新方式：{result.mode}，用时 {result.seconds:.2f} 秒")
+        for table, rows in result.rows.items():
+            self.stdout.write(f"  {table:9} 天数 {result.days.get(table, 0):6}  行数 {rows}")
+
+    def _status(self, as_json: bool) -> None:
+        """Print the refresh state."""
+        state = facts_state()
+        data: dict[str, Any] = {"refreshed_at": None}
+        if state is not None:
+            data = {
+                "refreshed_at": state.refreshed_at.isoformat() if state.refreshed_at else None,
+                "mode": state.last_mode,
+                "days": state.last_days,
+                "seconds": round(state.last_seconds, 3),
+                "rows_changed_since": (
+                    state.rows_changed_since.isoformat() if state.rows_changed_since else None
+                ),
+                "last_event_id": state.last_event_id,
+            }
+        if as_json:
+            self.stdout.write(json.dumps(data, ensure_ascii=False))
+            return
+        if data["refreshed_at"] is None:
+            self.stdout.write("尚未刷新过：运行 youpin facts refresh")
+            return
+        for key, value in data.items():
+            self.stdout.write(f"{key}: {value}")

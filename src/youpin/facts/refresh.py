@@ -1,0 +1,304 @@
+"""Filling the fact tables: whole rebuild, chosen days, or the days changed since last time.
+
+Every path deletes a table's rows of some days and inserts them again from the raw rows in
+one transaction (`statements`), so a refresh can be repeated, interrupted or run for days
+that did not change without ever counting anything twice. Incremental refreshes find the
+changed days from the rows themselves: orders and parcels updated since the watermark
+(`updated_at`, kept current by the importers), station events with a larger id.
+"""
+
+from __future__ import annotations
+
+import time as clock
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from youpin.commerce.retail_queries import code_prefix
+from youpin.facts.days import DayRange, chunks, count_days, day_ranges
+from youpin.facts.models import FactsState
+from youpin.facts.operations import STATION_SOURCE
+from youpin.facts.statements import (
+    Statement,
+    day_sql,
+    delete,
+    parcels_insert,
+    sales_insert,
+    sales_places_insert,
+    stations_insert,
+)
+
+# Rows updated this long before the previous refresh began are looked at again: a
+# transaction that stamped its rows before the refresh started may commit after it.
+MARGIN = timedelta(minutes=5)
+# Day ranges per statement: keeps the OR-lists short when the changed days are scattered.
+RANGES_PER_STATEMENT = 40
+
+SALES, PARCELS, STATIONS = "sales", "parcels", "stations"
+TABLES = {
+    SALES: "facts_salesfact",
+    PARCELS: "facts_parcelfact",
+    STATIONS: "facts_stationfact",
+}
+
+
+@dataclass
+class RefreshResult:
+    """What a refresh did: its mode, the days per table, the rows written, the time taken."""
+
+    mode: str
+    days: dict[str, int] = field(default_factory=dict)
+    rows: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        """The result as JSON-ready data."""
+        return {
+            "mode": self.mode,
+            "days": self.days,
+            "rows": self.rows,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+def _region_like() -> str:
+    """The platform region's code prefix as a LIKE pattern (`6405%`)."""
+    return code_prefix(settings.YOUPIN_REGION_CODE) + "%"
+
+
+def _inserts(table: str, ranges: list[DayRange] | None) -> Statement:
+    """The INSERT … SELECT of one table for the ranges."""
+    if table == SALES:
+        return sales_insert(ranges, _region_like())
+    if table == PARCELS:
+        return parcels_insert(ranges, _region_like())
+    return stations_insert(ranges)
+
+
+def _run(statement: Statement) -> int:
+    """Execute one statement; the number of rows it touched."""
+    with connection.cursor() as cursor:
+        cursor.execute(statement.sql, statement.params)
+        return max(cursor.rowcount, 0)
+
+
+def _state_locked() -> FactsState:
+    """The refresh state, locked for this transaction (one refresh writes at a time)."""
+    FactsState.objects.get_or_create(name="default")
+    return FactsState.objects.select_for_update().get(name="default")
+
+
+def _rebuild_table(table: str, ranges: list[DayRange] | None) -> int:
+    """Delete and re-insert one table's rows of the ranges (None: all); rows inserted."""
+    if ranges is not None and not ranges:
+        return 0
+    written = 0
+    groups = [None] if ranges is None else list(chunks(ranges, RANGES_PER_STATEMENT))
+    for group in groups:
+        with transaction.atomic():
+            _state_locked()
+            if connection.vendor == "postgresql":
+                # Compiling these statements costs seconds and saves nothing (planner
+                # estimates on freshly loaded tables trip the JIT thresholds).
+                _run(Statement("SET LOCAL jit = off", []))
+                # The window functions and groupings sort; let them sort in memory.
+                _run(Statement("SET LOCAL work_mem = '64MB'", []))
+            _run(delete(TABLES[table], group))
+            written += _run(_inserts(table, group))
+            if table == SALES:
+                _run(delete("facts_salesplacefact", group))
+                _run(sales_places_insert(group))
+    return written
+
+
+def _finish(state_update: dict[str, Any], result: RefreshResult, started: float) -> None:
+    """Record the refresh in the state row."""
+    result.seconds = clock.perf_counter() - started
+    FactsState.objects.update_or_create(
+        name="default",
+        defaults={
+            **state_update,
+            "refreshed_at": timezone.now(),
+            "last_days": max(result.days.values(), default=0),
+            "last_seconds": result.seconds,
+            "last_mode": result.mode,
+        },
+    )
+
+
+def _max_event_id() -> int:
+    """The largest tracking event id now (0 for none)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT MAX(id) FROM logistics_trackingevent")
+        row = cursor.fetchone()
+    return int(row[0] or 0) if row else 0
+
+
+def facts_rebuild() -> RefreshResult:
+    """Rebuild every fact table from all the raw rows, and reset the watermarks."""
+    started = clock.perf_counter()
+    mark = timezone.now() - MARGIN
+    last_event = _max_event_id()
+    result = RefreshResult(mode="full")
+    for table in TABLES:
+        result.rows[table] = _rebuild_table(table, None)
+        result.days[table] = _distinct_fact_days(table)
+    _finish({"rows_changed_since": mark, "last_event_id": last_event}, result, started)
+    return result
+
+
+def facts_refresh_days(
+    days: Iterable[date], tables: Iterable[str] = tuple(TABLES)
+) -> RefreshResult:
+    """Recompute fact tables (all by default) for the given Shanghai days (the importers' hook).
+
+    An order import passes `tables=("sales",)`; a tracking import `("parcels", "stations")`.
+    """
+    chosen = list(tables)
+    unknown = [t for t in chosen if t not in TABLES]
+    if unknown:
+        raise ValueError(f"未知的事实表：{', '.join(unknown)}（可选：{', '.join(TABLES)}）")
+    started = clock.perf_counter()
+    ranges = day_ranges(days)
+    result = RefreshResult(mode="days")
+    for table in chosen:
+        result.rows[table] = _rebuild_table(table, ranges)
+        result.days[table] = count_days(ranges)
+    _finish({}, result, started)
+    return result
+
+
+def facts_refresh_since(first: date) -> RefreshResult:
+    """Recompute every fact table from a day on (to the latest data)."""
+    return facts_refresh_days_between(first, date(9999, 12, 30), mode="since")
+
+
+def facts_refresh_days_between(first: date, last: date, *, mode: str = "range") -> RefreshResult:
+    """Recompute every fact table for the days first..last (both included)."""
+    started = clock.perf_counter()
+    result = RefreshResult(mode=mode)
+    for table in TABLES:
+        result.rows[table] = _rebuild_table(table, [(first, last)])
+        result.days[table] = _distinct_fact_days(table, first)
+    _finish({}, result, started)
+    return result
+
+
+def facts_refresh() -> RefreshResult:
+    """Recompute the days whose raw rows changed since the last refresh (all on the first)."""
+    state = FactsState.objects.filter(name="default").first()
+    if state is None or state.rows_changed_since is None:
+        return facts_rebuild()
+    started = clock.perf_counter()
+    mark = timezone.now() - MARGIN
+    last_event = _max_event_id()
+    changed = changed_days(state.rows_changed_since, state.last_event_id, last_event)
+    result = RefreshResult(mode="incremental")
+    for table in TABLES:
+        ranges = day_ranges(changed[table])
+        result.rows[table] = _rebuild_table(table, ranges)
+        result.days[table] = count_days(ranges)
+    _finish({"rows_changed_since": mark, "last_event_id": last_event}, result, started)
+    return result
+
+
+def _as_day(value: Any) -> date:
+    """A day as the database returns it (text on SQLite, a date on PostgreSQL)."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+def _days(sql: str, params: list[Any]) -> set[date]:
+    """The distinct non-null days a query returns."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {_as_day(row[0]) for row in cursor.fetchall() if row[0] is not None}
+
+
+def changed_days(since: datetime, after_event: int, upto_event: int) -> dict[str, set[date]]:
+    """Per table, the days whose raw rows changed: rows updated since `since`, new events.
+
+    Orders, parcels, merchants and stations are found by `updated_at`, station events by id.
+    Not found (run `--since` or `--full` after them): deleted rows, a product moved to
+    another category or a category's farm/service flags changed, a station's place or kind
+    changed for the parcel facts.
+    """
+    stamp = connection.ops.adapt_datetimefield_value(since)
+    sale_day = day_sql("COALESCE(paid_at, ordered_at)")
+    sales = _days(f"SELECT DISTINCT {sale_day} FROM commerce_order WHERE updated_at >= %s", [stamp])
+    parcels = _days(
+        f"SELECT DISTINCT {day_sql('collected_at')} FROM logistics_parcel"
+        " WHERE updated_at >= %s AND collected_at IS NOT NULL"
+        f" UNION SELECT DISTINCT {day_sql('delivered_at')} FROM logistics_parcel"
+        " WHERE updated_at >= %s AND delivered_at IS NOT NULL",
+        [stamp, stamp],
+    )
+    stations = _days(
+        f"SELECT DISTINCT {day_sql('occurred_at')} FROM logistics_trackingevent"
+        " WHERE id > %s AND id <= %s AND source = %s AND station_id IS NOT NULL",
+        [after_event, upto_event, STATION_SOURCE],
+    )
+    # A merchant (or station) edited since: its place or registration may have moved its
+    # rows to another county or in or out of "Zhongwei sellers"; the facts know its days.
+    sales |= _days(
+        "SELECT DISTINCT day FROM facts_salesfact WHERE merchant_id IN"
+        " (SELECT id FROM catalog_merchant WHERE updated_at >= %s)",
+        [stamp],
+    )
+    stations |= _days(
+        "SELECT DISTINCT day FROM facts_stationfact WHERE station_id IN"
+        " (SELECT id FROM stations_station WHERE updated_at >= %s)",
+        [stamp],
+    )
+    return {SALES: sales, PARCELS: parcels, STATIONS: stations}
+
+
+def days_of_orders(order_ids: Iterable[int]) -> set[date]:
+    """The sale days of some orders (for `facts_refresh_days` after an import)."""
+    ids = sorted(set(order_ids))
+    found: set[date] = set()
+    sale_day = day_sql("COALESCE(paid_at, ordered_at)")
+    for i in range(0, len(ids), 500):
+        part = ids[i : i + 500]
+        marks = ", ".join(["%s"] * len(part))
+        found |= _days(
+            f"SELECT DISTINCT {sale_day} FROM commerce_order WHERE id IN ({marks})", part
+        )
+    return found
+
+
+def days_of_parcels(parcel_ids: Iterable[int]) -> set[date]:
+    """The collection and delivery days of some parcels (for `facts_refresh_days`)."""
+    ids = sorted(set(parcel_ids))
+    found: set[date] = set()
+    for i in range(0, len(ids), 500):
+        part = ids[i : i + 500]
+        marks = ", ".join(["%s"] * len(part))
+        found |= _days(
+            f"SELECT {day_sql('collected_at')} FROM logistics_parcel WHERE id IN ({marks})"
+            f" UNION SELECT {day_sql('delivered_at')} FROM logistics_parcel"
+            f" WHERE id IN ({marks})",
+            part + part,
+        )
+    return found
+
+
+def _distinct_fact_days(table: str, first: date | None = None) -> int:
+    """How many days a fact table holds (from a day on)."""
+    sql = f"SELECT COUNT(DISTINCT day) FROM {TABLES[table]}"
+    params: list[Any] = []
+    if first is not None:
+        sql += " WHERE day >= %s"
+        params.append(connection.ops.adapt_datefield_value(first))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return int(row[0] or 0) if row else 0

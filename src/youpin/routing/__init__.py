@@ -1,0 +1,1 @@
+"""Route optimisation: solver-independent problem model, PyVRP adapter, distances, checker."""
