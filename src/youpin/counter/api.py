@@ -9,18 +9,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.utils.translation import gettext
 from django.utils.translation import gettext_noop as _
 from ninja import Field, Query, Router, Schema, Status
 
-from youpin.accounts.scoping import request_scope
 from youpin.counter import selectors, services, shipments
+from youpin.counter.access import station_to_act, station_to_read
 from youpin.counter.errors import CounterError
 from youpin.counter.present import custody_row, shipment_row
 from youpin.counter.throttle import pickup_allowed, pickup_failed
 from youpin.logistics.public_tracking import client_address
-from youpin.stations.models import Station
 
 router = Router(tags=["counter"])
 
@@ -152,42 +151,26 @@ def _refused(exc: CounterError) -> Status[dict[str, Any]]:
     )
 
 
-def _readable(request: HttpRequest, station_code: str) -> Station:
-    """The station if the caller may read its counter; 404 otherwise."""
-    station = selectors.counter_station_get(request_scope(request), station_code)
-    if station is None:
-        raise Http404
-    return station
-
-
-def _actionable(request: HttpRequest, station_code: str) -> Station:
-    """The station if the caller may act at its counter; 404 or 403 otherwise."""
-    station = selectors.counter_station_for_action(request_scope(request), station_code)
-    if station is None:
-        raise Http404
-    return station
-
-
 @router.get("/{station_code}/waiting", response=list[CustodyOut], summary="待取件包裹")
 def waiting_list(
     request: HttpRequest, station_code: str, q: str = Query("", max_length=40)
 ) -> list[dict[str, Any]]:
     """Parcels waiting at the station, longest waiting first (at most 500)."""
-    station = _readable(request, station_code)
+    station = station_to_read(request, station_code)
     return [dict(custody_row(c)) for c in selectors.custodies_waiting(station, q)[:500]]
 
 
 @router.get("/{station_code}/returns", response=list[CustodyOut], summary="待退回快递的包裹")
 def return_list(request: HttpRequest, station_code: str) -> list[dict[str, Any]]:
     """Exceptions and parcels waiting over 72 hours."""
-    station = _readable(request, station_code)
+    station = station_to_read(request, station_code)
     return [dict(custody_row(c)) for c in selectors.custodies_to_return(station)[:500]]
 
 
 @router.get("/{station_code}/shipments", response=list[ShipmentOut], summary="待交快递的代寄包裹")
 def shipment_list(request: HttpRequest, station_code: str) -> list[dict[str, Any]]:
     """Parcels accepted for sending, not yet handed to their carrier."""
-    station = _readable(request, station_code)
+    station = station_to_read(request, station_code)
     return [dict(shipment_row(s)) for s in selectors.shipments_to_hand_over(station)[:500]]
 
 
@@ -196,7 +179,7 @@ def shipment_list(request: HttpRequest, station_code: str) -> list[dict[str, Any
 )
 def check_in(request: HttpRequest, station_code: str, payload: CheckInIn) -> Status[dict[str, Any]]:
     """Check a parcel in: shelf slot, pickup code, the recipient's notice, the event."""
-    station = _actionable(request, station_code)
+    station = station_to_act(request, station_code)
     try:
         done = services.parcel_check_in(
             station=station,
@@ -222,7 +205,7 @@ def check_in(request: HttpRequest, station_code: str, payload: CheckInIn) -> Sta
 @router.post("/{station_code}/pickups", response={200: PickUpOut, **ERRORS}, summary="取件")
 def pick_up(request: HttpRequest, station_code: str, payload: PickUpIn) -> Status[dict[str, Any]]:
     """Hand over parcels by code + phone tail or by waybill; failures are limited and logged."""
-    station = _actionable(request, station_code)
+    station = station_to_act(request, station_code)
     client = client_address(request)
     if not pickup_allowed(station.pk, client):
         exc = CounterError("too_many", _("取件失败次数过多，请 10 分钟后再试"), 429)
@@ -247,7 +230,7 @@ def record_exception(
     request: HttpRequest, station_code: str, payload: ExceptionIn
 ) -> Status[dict[str, Any]]:
     """Mark a waiting parcel damaged, refused or wrongly addressed (it goes on the return list)."""
-    station = _actionable(request, station_code)
+    station = station_to_act(request, station_code)
     try:
         custody = services.custody_exception_record(
             station=station,
@@ -266,7 +249,7 @@ def return_parcel(
     request: HttpRequest, station_code: str, payload: ReturnIn
 ) -> Status[dict[str, Any]]:
     """Hand a parcel on the return list back to its carrier."""
-    station = _actionable(request, station_code)
+    station = station_to_act(request, station_code)
     try:
         custody = services.custody_return(
             station=station,
@@ -285,7 +268,7 @@ def return_parcel(
 )
 def overdue_sweep(request: HttpRequest, station_code: str) -> Status[dict[str, Any]]:
     """Queue the 24 h / 48 h reminders and list parcels over 72 h for return."""
-    station = _actionable(request, station_code)
+    station = station_to_act(request, station_code)
     sweep = services.custody_overdue_sweep(station=station)
     return Status(200, {"reminders_24": sweep.reminders_24, "reminders_48": sweep.reminders_48,
                         "to_return": sweep.to_return})  # fmt: skip
@@ -296,7 +279,7 @@ def accept_shipment(
     request: HttpRequest, station_code: str, payload: ShipmentIn
 ) -> Status[dict[str, Any]]:
     """Accept a parcel to send, with real-name check, inspection and screening recorded."""
-    station = _actionable(request, station_code)
+    station = station_to_act(request, station_code)
     try:
         shipment = shipments.shipment_accept(
             station=station,
@@ -324,7 +307,7 @@ def accept_shipment(
 )
 def hand_over(request: HttpRequest, station_code: str, shipment_id: int) -> Status[dict[str, Any]]:
     """Hand an accepted parcel to its carrier (the picked-up event)."""
-    station = _actionable(request, station_code)
+    station = station_to_act(request, station_code)
     try:
         shipment = shipments.shipment_hand_over(station=station, shipment_id=shipment_id)
     except CounterError as exc:

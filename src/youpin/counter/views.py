@@ -12,7 +12,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 from django.utils.translation import gettext_noop as _
@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from youpin.accounts.models import Role
 from youpin.counter import selectors, services, shipments
+from youpin.counter.access import station_to_act, station_to_read
 from youpin.counter.codes import is_pickup_code, normalise_code
 from youpin.counter.errors import CounterError
 from youpin.counter.models import ExceptionKind
@@ -32,22 +33,6 @@ from youpin.stations.models import Station
 
 Result = dict[str, Any]
 LIST_LIMIT = 200
-
-
-def _station(request: HttpRequest, station_code: str) -> Station:
-    """The station whose counter the user may read; 404 otherwise."""
-    station = selectors.counter_station_get(request_scope(request), station_code)
-    if station is None:
-        raise Http404
-    return station
-
-
-def _acting_station(request: HttpRequest, station_code: str) -> Station:
-    """The station if the user is its keeper; 404 or 403 otherwise."""
-    station = selectors.counter_station_for_action(request_scope(request), station_code)
-    if station is None:
-        raise Http404
-    return station
 
 
 def _page_context(request: HttpRequest, station: Station) -> dict[str, Any]:
@@ -83,7 +68,7 @@ def counter_home(request: HttpRequest) -> HttpResponse:
 @login_required
 def counter_page(request: HttpRequest, station_code: str) -> HttpResponse:
     """The scanner-first counter page."""
-    station = _station(request, station_code)
+    station = station_to_read(request, station_code)
     return render(request, "counter/page.html", _page_context(request, station))
 
 
@@ -91,7 +76,7 @@ def counter_page(request: HttpRequest, station_code: str) -> HttpResponse:
 @login_required
 def counter_lists(request: HttpRequest, station_code: str) -> HttpResponse:
     """The waiting, return and hand-over lists (reloaded after every operation)."""
-    station = _station(request, station_code)
+    station = station_to_read(request, station_code)
     context = _page_context(request, station)
     context["oob"] = True  # the counts in the page head are refreshed with the lists
     return render(request, "counter/_lists.html", context)
@@ -124,7 +109,7 @@ def _operate(
     request: HttpRequest, station_code: str, action: str, run: Callable[[Station], Result]
 ) -> HttpResponse:
     """Run one operation for the station's keeper and answer its result."""
-    station = _acting_station(request, station_code)
+    station = station_to_act(request, station_code)
     try:
         result = run(station)
     except CounterError as exc:

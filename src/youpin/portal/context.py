@@ -11,20 +11,9 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext
 
 from youpin.accounts.models import Role
-from youpin.accounts.scoping import Scope, scope_for
+from youpin.accounts.scoping import Scope
+from youpin.accounts.scoping import request_scope as request_scope  # the pages import it here
 from youpin.demo.selectors import demo_dataset
-
-_SCOPE_ATTR = "_youpin_scope"
-
-
-def request_scope(request: HttpRequest) -> Scope:
-    """The signed-in user's scope, built once per request; PermissionDenied when anonymous."""
-    cached = getattr(request, _SCOPE_ATTR, None)
-    if isinstance(cached, Scope):
-        return cached
-    scope = scope_for(request.user)
-    setattr(request, _SCOPE_ATTR, scope)
-    return scope
 
 
 @dataclass(frozen=True)
