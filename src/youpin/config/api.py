@@ -9,15 +9,19 @@ from ninja.errors import AuthenticationError, ValidationError
 
 from youpin.accounts.api import router as accounts_router
 from youpin.accounts.auth import API_AUTH
+from youpin.cockpit.api import router as cockpit_router
 from youpin.commerce.api import router as commerce_router
 from youpin.commerce.statistics_api import router as retail_router
 from youpin.counter.api import router as counter_router
+from youpin.delivery.api import router as delivery_router
 from youpin.facts.api import router as facts_router
 from youpin.geo.api import router as geo_router
 from youpin.ingest.api import router as imports_router
 from youpin.logistics.api import router as logistics_router
 from youpin.logistics.statistics_api import router as express_router
+from youpin.metrics.api import router as metrics_router
 from youpin.plans.api import router as plans_router
+from youpin.reports.api import router as reports_router
 from youpin.stations.api import router as stations_router
 from youpin.stations.statistics_api import router as stations_kpi_router
 from youpin.trust.api import router as trust_router
@@ -69,3 +73,7 @@ api.add_router("/counter", counter_router)
 api.add_router("/facts", facts_router)
 api.add_router("/plans", plans_router)
 api.add_router("/trust", trust_router)
+api.add_router("/delivery", delivery_router)
+api.add_router("/cockpit", cockpit_router)
+api.add_router("/reports", reports_router)
+api.add_router("/metrics", metrics_router)

@@ -114,6 +114,10 @@ INSTALLED_APPS = [
     "youpin.facts",
     "youpin.trust",
     "youpin.plans",
+    "youpin.delivery",
+    "youpin.cockpit",
+    "youpin.reports",
+    "youpin.metrics",
     "youpin.portal",
 ]
 

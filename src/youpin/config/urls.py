@@ -17,6 +17,9 @@ urlpatterns = [
     path("counter/", include("youpin.counter.urls")),
     path("stations/", include("youpin.stations.urls")),
     path("trust/", include("youpin.trust.urls")),
+    path("delivery/", include("youpin.delivery.urls")),
+    path("cockpit/", include("youpin.cockpit.urls")),
+    path("reports/", include("youpin.reports.urls")),
     path("", include("youpin.portal.urls")),
 ]
 

@@ -1,0 +1,5 @@
+"""API of youpin.cockpit."""
+
+from ninja import Router
+
+router = Router(tags=["cockpit"])

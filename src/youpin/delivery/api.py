@@ -1,0 +1,5 @@
+"""API of youpin.delivery."""
+
+from ninja import Router
+
+router = Router(tags=["delivery"])

@@ -1,0 +1,5 @@
+"""API of youpin.metrics."""
+
+from ninja import Router
+
+router = Router(tags=["metrics"])

@@ -1,0 +1,7 @@
+"""Pages of youpin.metrics."""
+
+from django.urls import URLPattern, URLResolver
+
+app_name = "metrics"
+
+urlpatterns: list[URLPattern | URLResolver] = []

@@ -1,0 +1,5 @@
+"""API of youpin.reports."""
+
+from ninja import Router
+
+router = Router(tags=["reports"])

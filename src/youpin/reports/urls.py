@@ -1,0 +1,7 @@
+"""Pages of youpin.reports."""
+
+from django.urls import URLPattern, URLResolver
+
+app_name = "reports"
+
+urlpatterns: list[URLPattern | URLResolver] = []
