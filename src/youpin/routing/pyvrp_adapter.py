@@ -283,6 +283,25 @@ class _CpuTimeLimit:
         return now - self.started > self.seconds
 
 
+def _solve_params(problem: Problem) -> pyvrp.SolveParams:
+    """PyVRP's penalty bounds scaled by the problem's largest cost per distance or time unit.
+
+    PyVRP's defaults (0.1 … 100 000 per unit of excess load, time or distance) are tuned for
+    costs of about 1 per distance unit, as in the benchmark files, which keep them unchanged.
+    A problem costed in small money units (the planner: micro-yuan, 1 200 per metre) scales
+    them by that factor; otherwise a small excess (a van a few hundred metres over its range)
+    can look cheaper than the feasible plan and the search may never leave it.
+    """
+    scale = max(
+        [1, *(vt.distance_cost for vt in problem.vehicle_types)]
+        + [vt.duration_cost for vt in problem.vehicle_types]
+    )
+    if scale <= 1:
+        return pyvrp.SolveParams()
+    penalty = pyvrp.PenaltyParams(min_penalty=0.1 * scale, max_penalty=100_000.0 * scale)
+    return pyvrp.SolveParams(penalty=penalty)
+
+
 def solve(
     problem: Problem,
     *,
@@ -308,7 +327,12 @@ def solve(
             warnings.simplefilter("always")
             stop = _CpuTimeLimit(seconds) if cpu_time else MaxRuntime(seconds)
             result = pyvrp.solve(
-                built.data, stop=stop, seed=seed, collect_stats=False, display=False
+                built.data,
+                stop=stop,
+                seed=seed,
+                collect_stats=False,
+                display=False,
+                params=_solve_params(problem),
             )
         best, iterations = result.best, int(result.num_iterations)
         notes = sorted({str(w.message).split(".")[0].strip() for w in caught})
