@@ -26,14 +26,21 @@ class Order(TimeStamped):
 
     platform = models.CharField("平台", max_length=12, choices=Platform.choices)
     platform_order_id = models.CharField("平台订单号", max_length=40)
+    # Foreign keys the importer guarantees carry no database constraint (ADR 0005): the
+    # ORM still applies on_delete, and `youpin import check` finds dangling references.
     shop = models.ForeignKey(
-        "catalog.Shop", verbose_name="店铺", on_delete=models.PROTECT, related_name="orders"
+        "catalog.Shop",
+        verbose_name="店铺",
+        on_delete=models.PROTECT,
+        related_name="orders",
+        db_constraint=False,
     )
     merchant = models.ForeignKey(
         "catalog.Merchant",
         verbose_name="商户",
         on_delete=models.PROTECT,
         related_name="orders",
+        db_constraint=False,
         db_index=False,  # covered by the (merchant, ordered_at) index
     )
     status = models.CharField("状态", max_length=16, choices=OrderStatus.choices)
@@ -59,6 +66,7 @@ class Order(TimeStamped):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_constraint=False,
         db_index=False,  # a partial index below: often empty
     )
     buyer_name = models.CharField("收货人", max_length=60, blank=True)
@@ -79,6 +87,7 @@ class Order(TimeStamped):
         blank=True,
         on_delete=models.PROTECT,
         related_name="orders",
+        db_constraint=False,
         db_index=False,  # a partial index below: often empty
     )
     waybill_no = models.CharField("运单号", max_length=40, blank=True, db_index=True)
@@ -104,6 +113,7 @@ class Order(TimeStamped):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="pickup_orders",
+        db_constraint=False,
         db_index=False,  # a partial index below: often empty
     )
     is_demo = models.BooleanField("演示数据", default=False)  # a partial index below
@@ -186,6 +196,7 @@ class OrderLine(models.Model):
         verbose_name="订单",
         on_delete=models.CASCADE,
         related_name="lines",
+        db_constraint=False,  # the importer writes lines with their order (ADR 0005)
         db_index=False,  # covered by the unique (order, line_no) index
     )
     line_no = models.PositiveSmallIntegerField("行号", default=1)
@@ -197,6 +208,7 @@ class OrderLine(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="order_lines",
+        db_constraint=False,
     )
     title = models.CharField("商品标题", max_length=200)
     sku = models.CharField("规格/编码", max_length=120, blank=True)

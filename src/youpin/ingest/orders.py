@@ -32,6 +32,7 @@ from youpin.ingest.batches import (
     batch_start,
     file_store,
 )
+from youpin.ingest.collector import fewer_collections
 from youpin.ingest.links import carrier_names, station_names
 from youpin.ingest.loading import Progress, RefundLoader
 from youpin.ingest.models import BatchKind, BatchSource, ImportBatch
@@ -109,7 +110,7 @@ def batch_run(
         chunk_size=chunk_size,
     )
     try:
-        with _bulk_session():
+        with _bulk_session(), fewer_collections():
             _run(batch, spec, resumed=resumed, progress=progress, parallel=parallel)
     except ImportRefused:
         raise

@@ -23,6 +23,7 @@ import threading
 from collections.abc import Iterator
 from typing import IO
 
+from youpin.ingest.collector import BULK_THRESHOLDS
 from youpin.ingest.orders_source import Item, SourceSpec, produce
 from youpin.ingest.orders_wire import (
     END,
@@ -34,8 +35,7 @@ from youpin.ingest.orders_wire import (
     write_frame,
 )
 
-# Parsing allocates millions of short-lived objects and few cycles: collect less often.
-GC_THRESHOLDS = (50_000, 50, 1_000)
+GC_THRESHOLDS = BULK_THRESHOLDS  # parsing allocates much and makes few cycles (collector.py)
 FRAMES_AHEAD = 2  # decoded chunks waiting for the loader
 
 

@@ -151,6 +151,7 @@ class TrackingEvent(models.Model):
         verbose_name="包裹",
         on_delete=models.CASCADE,
         related_name="events",
+        db_constraint=False,  # the ingest writes events with their parcel (ADR 0005)
         db_index=False,  # covered by the unique (parcel, occurred_at, dedupe_key) index
     )
     occurred_at = models.DateTimeField("时间")
@@ -164,6 +165,7 @@ class TrackingEvent(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_constraint=False,
         db_index=False,  # a partial index below: most events have no place we know
     )
     station = models.ForeignKey(
@@ -173,6 +175,7 @@ class TrackingEvent(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="events",
+        db_constraint=False,
         db_index=False,  # a partial index below: most events are not at a station
     )
     source = models.CharField("来源", max_length=20, blank=True)
@@ -194,6 +197,7 @@ class TrackingEvent(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_constraint=False,
         db_index=False,  # kept light: five million events a batch
     )
 

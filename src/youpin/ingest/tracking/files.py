@@ -13,6 +13,7 @@ from typing import Any
 from django.utils import timezone
 
 from youpin.connectors.carriers import parse_tracking
+from youpin.ingest.collector import fewer_collections
 from youpin.ingest.models import BatchKind, BatchSource, BatchStatus, ImportBatch
 from youpin.ingest.tracking.carriers import carrier_codes
 from youpin.ingest.tracking.messages import MessageTally
@@ -102,7 +103,7 @@ def tracking_file_import(
         .first()
     )
     tally = MessageTally()
-    with path.open("rb") as stream:
+    with fewer_collections(), path.open("rb") as stream:
         result = parse_tracking(
             stream,
             provider=provider,
