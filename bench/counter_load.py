@@ -38,10 +38,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from push_load import PYLIB, PYTHON, ensure_gunicorn
 
-OUT = Path("/tmp/counter-bench")
+OUT = Path(os.environ.get("YOUPIN_BENCH_DIR", "/tmp/counter-bench"))
 SQLITE = OUT / "counter-bench.sqlite3"
 PG_ROOT = "postgres://postgres@127.0.0.1:5432"
-PG_DB = "youpin_counter_bench"
+PG_DB = os.environ.get("YOUPIN_BENCH_PG_DB", "youpin_counter_bench")
 PORT = 8766
 YOUPIN = str(Path(PYTHON).parent / "youpin")
 

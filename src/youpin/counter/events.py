@@ -12,8 +12,8 @@ from datetime import datetime
 from django.db import transaction
 
 from youpin.connectors.records import ParcelState, TrackingEventRecord
-from youpin.ingest.tracking.service import tracking_ingest
-from youpin.logistics.models import Parcel, TrackingEvent
+from youpin.ingest.tracking.service import tracking_event_record_one
+from youpin.logistics.models import Parcel
 from youpin.stations.models import Station
 
 SOURCE = "station"
@@ -31,36 +31,33 @@ STATION_EVENTS: dict[str, ParcelState] = {
 }
 
 
-@transaction.atomic
 def station_event_record(
     *, parcel: Parcel, station: Station, raw_code: str, text: str, at: datetime
 ) -> None:
     """Record one counter event on a parcel's timeline and derive the parcel's state again.
 
-    The event goes through `tracking_ingest` (the same path as a carrier's push), so the
-    parcel's status, times and station are derived from all its events in one place; the
-    event's station is then pinned to `station` in case its code also names another one.
-    The `parcel` object is not refreshed: read it again for its derived state.
+    The event goes through the tracking ingest's single-event path
+    (`tracking_event_record_one`: the same row, key, reading rule and state derivation as a
+    carrier's push), with the parcel, its carrier, the station and its division given, so
+    nothing is looked up. Runs in the caller's transaction (one of its own when there is
+    none). The `parcel` object is not refreshed: read it again for its derived state.
     """
-    status = STATION_EVENTS[raw_code]
     record = TrackingEventRecord(
         waybill_no=parcel.waybill_no,
-        carrier_code=parcel.carrier.code,
+        carrier_code="",
         occurred_at=at,
-        status=status,
+        status=STATION_EVENTS[raw_code],
         raw_code=raw_code,
         raw_text=text,
-        place_code=station.place_id,
         facility=station.code,
         source=SOURCE,
     )
-    counts = tracking_ingest(events=[record], source=SOURCE, batch=None, now=at)
-    if counts.events_held:  # pragma: no cover - the parcel's carrier is always in the table
-        raise RuntimeError(f"the {raw_code} event of parcel {parcel.pk} was held back")
-    moved = (
-        TrackingEvent.objects.filter(parcel=parcel, occurred_at=at, raw_code=raw_code)
-        .exclude(station=station)
-        .update(station=station)
-    )
-    if moved:  # the station's code is also another station's name: keep ours
-        Parcel.objects.filter(pk=parcel.pk).update(station=station)
+    with transaction.atomic(savepoint=False):
+        tracking_event_record_one(
+            event=record,
+            parcel_id=parcel.pk,
+            carrier_id=parcel.carrier_id,
+            station_id=station.pk,
+            place_id=station.place_id,
+            now=at,
+        )

@@ -194,6 +194,7 @@ def parse_tracking(
     now: datetime | None = None,
     carrier_codes: CarrierCodeTable | None = None,
     max_messages: int = MAX_MESSAGES,
+    decoded: tuple[object | None, str] | None = None,
 ) -> TrackingParseResult:
     """Parse a tracking payload from any provider into canonical events; never raises.
 
@@ -201,7 +202,9 @@ def parse_tracking(
     `TrackingColumnMapping`, its saved JSON, or a list of saved mappings to choose
     from by header; when none fits, a mapping is guessed from the header. `now`
     (default: now in Shanghai) is what "in the future" is measured against.
-    `carrier_codes` translates provider carrier codes to ours.
+    `carrier_codes` translates provider carrier codes to ours. `decoded` is what
+    `decode_payload(payload)` returned, when the caller has decoded it already (a push
+    whose signature was checked from its fields): it is not decoded twice.
     """
     log = ParseLog(source=provider, now=now, carrier_codes=carrier_codes, max_messages=max_messages)
     if provider != "auto" and provider not in PROVIDERS:
@@ -219,7 +222,7 @@ def parse_tracking(
     if provider == "csv" or (provider == "auto" and not textual):
         return _parse_table(payload, mapping, log)
 
-    data, problem = decode_payload(payload)
+    data, problem = decoded if decoded is not None else decode_payload(payload)
     if data is None:
         log.fail("invalid_json" if textual == "json" else "invalid_payload", problem)
         log.finish()

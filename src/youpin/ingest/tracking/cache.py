@@ -40,9 +40,19 @@ class Cached(Generic[T]):
             cursor.execute(f"SELECT COUNT(*), MAX(id) FROM {self._table}")
             return tuple(cursor.fetchone())
 
+    def fingerprint_sql(self) -> str:
+        """The fingerprint query, for a caller that reads it inside a statement of its own
+        (then `get_with` its result): one round trip fewer."""
+        return f"SELECT COUNT(*), MAX(id) FROM {self._table}"
+
     def get(self) -> T:
         """The cached value, loaded again when stale."""
-        stamp = self._fingerprint()
+        return self.get_with(self._fingerprint())
+
+    def get_with(self, stamp: tuple[object, ...]) -> T:
+        """The cached value, loaded again when stale; `stamp` is the table's fingerprint as
+        the caller has just read it (`fingerprint_sql`)."""
+        stamp = tuple(stamp)
         with self._lock:
             now = time.monotonic()
             if self._value is None or stamp != self._stamp or now >= self._until:

@@ -1,9 +1,10 @@
 """Tracking pushes: kept first, verified, parsed, applied, answered — and replayable.
 
-`push_receive` is what the endpoints call. It stores the raw body as an `InboundPush`
-before anything else (so a push is never lost, whatever fails after), checks the
-provider's signature (a wrong one is refused with 403 and the push kept as rejected),
-then `push_apply` parses and ingests it in one transaction. The reply is in the
+`push_receive` is what the endpoints call. It decodes the body once, checks the
+provider's signature (pure; a wrong one is refused with 403 and the push kept as
+rejected), and stores the raw body as an `InboundPush` — committed durably, before
+anything is applied, so a push is never lost whatever fails after — then `push_apply`
+parses it and ingests it in one transaction. The reply is in the
 provider's shape: Kuaidi100 `{"result", "returnCode", "message"}`, Kdniao
 `{"EBusinessID", "UpdateTime", "Success", "Reason"}`, WeChat `success`.
 
@@ -24,21 +25,26 @@ import hashlib
 import json
 import logging
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
+import psycopg
 from django.conf import settings
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
 
 from youpin.connectors.carriers import (
     TrackingParseResult,
+    decode_payload,
     kdniao_reply,
     kuaidi100_reply,
     parse_tracking,
     wechat_reply,
 )
+from youpin.connectors.records import TrackingEventRecord
 from youpin.ingest.models import (
     BatchKind,
     BatchSource,
@@ -47,10 +53,19 @@ from youpin.ingest.models import (
     InboundPush,
     PushStatus,
 )
-from youpin.ingest.tracking.carriers import carrier_codes
+from youpin.ingest.tracking.carriers import (
+    CARRIER_FINGERPRINT_SQL,
+    CarrierCodes,
+    carrier_codes,
+    carrier_codes_stamped,
+)
 from youpin.ingest.tracking.messages import MessageTally
 from youpin.ingest.tracking.service import TrackingIngestCounts, tracking_ingest
-from youpin.ingest.tracking.signatures import check_push_signature, wechat_signature
+from youpin.ingest.tracking.signatures import (
+    check_push_signature,
+    fields_of_decoded,
+    wechat_signature,
+)
 
 logger = logging.getLogger("youpin.push")
 
@@ -102,26 +117,51 @@ def push_receive(
     remote_addr: str | None = None,
     query: dict[str, str] | None = None,
 ) -> PushReply:
-    """Keep a push, check its signature, apply it, and say what to answer."""
+    """Keep a push, check its signature, apply it, and say what to answer.
+
+    The body is decoded once, for the signature and the parser. The signature is checked
+    before the push is stored (it is pure), so a refused push is stored refused in one
+    statement; any other push is stored as received in a statement that also finds an
+    earlier applied push with the same body and reads the carriers' fingerprint, and
+    commits durably before it is applied.
+    """
     if provider not in PUSH_PROVIDERS:
         raise ValueError(f"unknown push provider {provider!r}")
     text = body.decode("utf-8", errors="replace")
-    push = InboundPush.objects.create(
+    digest = hashlib.sha256(body).hexdigest()
+    push = InboundPush(
         provider=provider,
+        received_at=timezone.now(),
         remote_addr=remote_addr or None,
         content_type=content_type[:100],
         body=text,
-        body_sha256=hashlib.sha256(body).hexdigest(),
+        body_sha256=digest,
     )
-    check = check_push_signature(provider=provider, body=text, query=query or {})
+    try:
+        decoded = decode_payload(text)
+        fields = fields_of_decoded(decoded[0]) if provider != "wechat" else None
+        check = check_push_signature(provider=provider, body=text, query=query or {}, fields=fields)
+    except Exception as exc:  # a bug must not lose the push: keep it to replay
+        _store(push)
+        logger.error("push %s #%s not checked: %s", provider, push.pk, type(exc).__name__)
+        return _reply(provider, ok=False, status=500, message="内部错误，推送已保存，稍后重放")
     if check.ok is False:
-        InboundPush.objects.filter(pk=push.pk).update(
-            signature_ok=False, status=PushStatus.REJECTED, reason=check.reason[:REASON_LENGTH]
-        )
+        push.signature_ok = False
+        push.status = PushStatus.REJECTED
+        push.reason = check.reason[:REASON_LENGTH]
+        _store(push)
         logger.warning("push %s #%s refused: %s", provider, push.pk, check.reason)
         return _reply(provider, ok=False, status=403, message=check.reason)
     push.signature_ok = check.ok
-    outcome = push_apply(push, now=push.received_at, skip_if_seen=True)
+    earlier, stamp = _store(push, look_around=True)
+    outcome = push_apply(
+        push,
+        now=push.received_at,
+        skip_if_seen=True,
+        seen=earlier or 0,
+        codes=carrier_codes_stamped(stamp),
+        decoded=decoded,
+    )
     if outcome.status == "error":
         return _reply(provider, ok=False, status=500, message="内部错误，推送已保存，稍后重放")
     if not outcome.readable:
@@ -129,27 +169,97 @@ def push_receive(
     return _reply(provider, ok=True)
 
 
+_PUSH_FIELDS = [f for f in InboundPush._meta.concrete_fields if not f.primary_key]
+PUSHES = InboundPush._meta.db_table
+
+
+def _store(
+    push: InboundPush, *, look_around: bool = False
+) -> tuple[int | None, tuple[object, ...]]:
+    """Insert the unsaved push in one autocommitted (durable) statement and set its id.
+
+    With `look_around`, the same statement (two on SQLite) also returns the id of the
+    latest applied push with the same body, if any, and the carriers' fingerprint; else
+    (None, ()).
+    """
+    columns = ", ".join(str(f.column) for f in _PUSH_FIELDS)
+    marks = ", ".join(["%s"] * len(_PUSH_FIELDS))
+    values = [f.get_db_prep_save(f.pre_save(push, True), connection) for f in _PUSH_FIELDS]
+    insert = f"INSERT INTO {PUSHES} ({columns}) VALUES ({marks}) RETURNING id"
+    earlier = (
+        f"SELECT id FROM {PUSHES} WHERE provider = %s AND body_sha256 = %s AND status = %s"
+        " ORDER BY received_at DESC, id DESC LIMIT 1"
+    )
+    around = [push.provider, push.body_sha256, PushStatus.APPLIED.value]
+    found: tuple[object, ...] = (None, ())
+    with _cursor() as cursor:
+        if look_around and connection.vendor == "postgresql":
+            cursor.execute(
+                f"WITH earlier AS ({earlier}), stored AS ({insert}), carriers AS"
+                f" ({CARRIER_FINGERPRINT_SQL}) SELECT stored.id, (SELECT id FROM earlier),"
+                " carriers.* FROM stored, carriers",
+                [*around, *values],
+            )
+            row = cursor.fetchone()
+            push.pk, found = row[0], (row[1], tuple(row[2:]))
+        else:
+            cursor.execute(insert, values)
+            push.pk = cursor.fetchone()[0]
+            if look_around:
+                cursor.execute(
+                    f"SELECT ({earlier}), carriers.* FROM ({CARRIER_FINGERPRINT_SQL}) AS carriers",
+                    around,
+                )
+                row = cursor.fetchone()
+                found = (row[0], tuple(row[1:]))
+    push._state.adding = False
+    return found  # type: ignore[return-value]
+
+
 def push_apply(
-    push: InboundPush, *, now: datetime | None = None, skip_if_seen: bool = False
+    push: InboundPush,
+    *,
+    now: datetime | None = None,
+    skip_if_seen: bool = False,
+    seen: int | None = None,
+    codes: CarrierCodes | None = None,
+    decoded: tuple[object | None, str] | None = None,
 ) -> PushOutcome:
     """Parse a stored push and apply its events in one transaction; record the result.
 
     `now` is what "in the future" is measured against — the time the push was received,
     so replaying it later flags the same events. With `skip_if_seen`, a push whose body
-    was already applied is only marked so. Never raises: an unexpected error leaves the
-    push failed with the reason, to replay.
+    was already applied is only marked so (`seen`: the earlier push's id when the caller
+    has looked, 0 for none). `codes` and `decoded` spare reading the carriers and decoding
+    the body again. Never raises: an unexpected error leaves the push failed with the
+    reason, to replay.
 
-    On PostgreSQL this transaction commits without waiting for the disk: the push itself
-    was committed durably first, so if a crash loses this commit, the push is still there
-    as `received` and replaying it restores everything.
+    The body is parsed before the transaction opens, so the transaction (on SQLite, the
+    one write lock) holds only the statements. On PostgreSQL it commits without waiting
+    for the disk: the push itself was committed durably first, so if a crash loses this
+    commit, the push is still there as `received` and replaying it restores everything.
     """
+    moment = now or push.received_at
+    try:
+        if skip_if_seen and seen is None:
+            seen = _earlier_applied(push)
+        if skip_if_seen and seen:
+            return _mark_seen(push, seen)
+        codes = codes or carrier_codes()
+        result = parse_tracking(
+            push.body,
+            provider=push.provider,
+            now=moment,
+            carrier_codes=codes.table,
+            decoded=decoded,
+        )
+        events = result.all_events()
+    except Exception as exc:  # kept and logged; the push stays replayable
+        return _failed(push, exc)
     for attempt in range(1, ATTEMPTS + 1):
         try:
             with transaction.atomic():
-                if connection.vendor == "postgresql":
-                    with connection.cursor() as cursor:
-                        cursor.execute("SET LOCAL synchronous_commit TO OFF")
-                outcome = _apply(push, now or push.received_at, skip_if_seen=skip_if_seen)
+                outcome = _apply(push, result, events, codes)
             break
         except (OperationalError, IntegrityError) as exc:  # a deadlock, a race: try again
             if attempt < ATTEMPTS and _retryable(exc) and not connection.in_atomic_block:
@@ -180,32 +290,96 @@ def _failed(push: InboundPush, exc: Exception) -> PushOutcome:
     return PushOutcome(push_id=push.pk, status="error", reason=push.reason)
 
 
-def _apply(push: InboundPush, now: datetime, *, skip_if_seen: bool) -> PushOutcome:
-    """Parse and ingest one push; the caller holds the transaction."""
-    fields = ["status", "reason", "events", "batch", "signature_ok"]
-    if skip_if_seen:
-        earlier = (
-            InboundPush.objects.filter(
-                provider=push.provider, body_sha256=push.body_sha256, status=PushStatus.APPLIED
-            )
-            .exclude(pk=push.pk)
-            .values_list("pk", flat=True)
-            .first()
+def _earlier_applied(push: InboundPush) -> int:
+    """The id of the latest other push applied with the same body; 0 when none."""
+    found = (
+        InboundPush.objects.filter(
+            provider=push.provider, body_sha256=push.body_sha256, status=PushStatus.APPLIED
         )
-        if earlier is not None:
-            push.status = PushStatus.APPLIED
-            push.reason = f"与推送 #{earlier} 内容相同，未改变数据"
-            push.save(update_fields=fields)
-            return PushOutcome(push.pk, push.status, push.reason)
-    codes = carrier_codes()
-    result = parse_tracking(push.body, provider=push.provider, now=now, carrier_codes=codes.table)
-    events = result.all_events()
+        .exclude(pk=push.pk)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return found or 0
+
+
+def _mark_seen(push: InboundPush, earlier: int) -> PushOutcome:
+    """Mark a push applied without parsing it: its body was applied before."""
+    push.status = PushStatus.APPLIED
+    push.reason = f"与推送 #{earlier} 内容相同，未改变数据"
+    _record(push)
+    logger.info("push %s #%s applied before, as #%s", push.provider, push.pk, earlier)
+    return PushOutcome(push.pk, push.status, push.reason)
+
+
+def _record(push: InboundPush) -> None:
+    """Write what became of a push in one raw statement. Inside the apply transaction on
+    PostgreSQL, the same round trip lets that transaction commit without waiting for the
+    disk (see `push_apply`)."""
+    sql = (
+        f"UPDATE {PUSHES} SET status = %s, reason = %s, events = %s, batch_id = %s,"
+        " signature_ok = %s WHERE id = %s"
+    )
+    if connection.vendor == "postgresql" and connection.in_atomic_block:
+        # SET LOCAL synchronous_commit = off, as part of this statement
+        sql = "WITH async AS (SELECT set_config('synchronous_commit', 'off', true))" + sql.replace(
+            " WHERE id = %s", " FROM async WHERE id = %s"
+        )
+    params: list[Any] = [
+        push.status,
+        push.reason,
+        push.events,
+        push.batch_id,
+        push.signature_ok,
+        push.pk,
+    ]
+    with _cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+@contextmanager
+def _cursor() -> Iterator[Any]:
+    """A cursor for the push's own statements. On PostgreSQL it binds parameters on the
+    server and prepares each statement once per connection (Django's cursors quote every
+    parameter into the text, the whole body included, and the server plans each time);
+    its errors come out as Django's. On SQLite, Django's cursor."""
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            yield cursor
+        return
+    connection.ensure_connection()
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as raw:
+        yield _PreparedCursor(raw)
+
+
+class _PreparedCursor:
+    """A psycopg cursor whose `execute` prepares the statement."""
+
+    def __init__(self, cursor: psycopg.Cursor[Any]) -> None:
+        self.cursor = cursor
+
+    def execute(self, sql: str, params: Sequence[object]) -> None:
+        """Run a statement, prepared."""
+        self.cursor.execute(sql, params, prepare=True)
+
+    def fetchone(self) -> Any:
+        """The next row."""
+        return self.cursor.fetchone()
+
+
+def _apply(
+    push: InboundPush,
+    result: TrackingParseResult,
+    events: list[TrackingEventRecord],
+    codes: CarrierCodes,
+) -> PushOutcome:
+    """Ingest one parsed push; the caller holds the transaction."""
     failures = [m.text for m in result.messages if m.is_error and m.row is None]
     if not events and failures:
         push.status = PushStatus.FAILED
         push.reason = "；".join(failures)[:REASON_LENGTH]
         push.events = 0
-        push.save(update_fields=fields)
+        _record(push)
         return PushOutcome(push.pk, PushStatus.FAILED, push.reason, readable=False)
     rejects = any(m.is_error and m.row is not None for m in result.messages)
     unknown = any(e.carrier_code not in codes.ids for e in events)
@@ -213,7 +387,7 @@ def _apply(push: InboundPush, now: datetime, *, skip_if_seen: bool) -> PushOutco
     # gets a batch to hold them as rejected rows (the same batch again on replay).
     batch = _batch_for(push) if rejects or unknown or push.batch_id is not None else None
     tally = MessageTally()
-    tally.drain(result.messages, batch)
+    tally.drain(list(result.messages), batch)  # a copy: a retried attempt reads them again
     counts = tracking_ingest(events=events, source=result.provider, batch=batch, codes=codes)
     problems = list(failures)
     if counts.events_held:
@@ -225,9 +399,9 @@ def _apply(push: InboundPush, now: datetime, *, skip_if_seen: bool) -> PushOutco
     push.reason = "；".join(problems)[:REASON_LENGTH]
     push.events = len(events)
     push.batch = batch
-    push.save(update_fields=fields)
     if batch is not None:
         _finish_batch(batch, result, counts, tally, problems)
+    _record(push)
     return PushOutcome(push.pk, push.status, push.reason, events=len(events), counts=counts)
 
 

@@ -15,9 +15,20 @@ from youpin.connectors.records import TrackingEventRecord
 from youpin.ingest.models import ImportBatch, RejectedRow
 from youpin.ingest.tracking.carriers import CarrierCodes, carrier_codes
 from youpin.ingest.tracking.lanes import Lookahead, lanes_for, split
-from youpin.ingest.tracking.rows import HeldEvent, RowBuilder
+from youpin.ingest.tracking.loader import StageLoader
+from youpin.ingest.tracking.rows import (
+    STAGE_COLUMNS,
+    HeldEvent,
+    RowBuilder,
+    dedupe_key,
+    status_basis,
+    utc_text,
+)
+from youpin.logistics.models import TrackingEvent
 
 CHUNK_SIZE = 25_000
+RAW_TEXT_LENGTH = TrackingEvent._meta.get_field("raw_text").max_length or 500
+RAW_CODE_LENGTH = TrackingEvent._meta.get_field("raw_code").max_length or 20
 
 
 @dataclass
@@ -174,3 +185,57 @@ def _copy_row_counts(builder: RowBuilder, counts: TrackingIngestCounts) -> None:
     counts.time_zone_assumed = seen.time_zone_assumed
     counts.stations_matched = seen.stations_matched
     counts.unknown_carriers = dict(seen.unknown_carriers)
+
+
+# -- one event on a known parcel (the station counter) -----------------------------------
+
+
+def tracking_event_record_one(
+    *,
+    event: TrackingEventRecord,
+    parcel_id: int,
+    carrier_id: int,
+    station_id: int | None = None,
+    place_id: str | None = None,
+    now: datetime | None = None,
+) -> bool:
+    """Record one event of a parcel we already hold and derive the parcel's state again;
+    True when the event was new or a better reading. Call inside a transaction.
+
+    The counter's path: the caller knows the parcel, its carrier, the station and the
+    division (a `Place` code), so nothing is looked up — no carrier table, place check or
+    station index — and no parcel is created. The row, its key and the `ON CONFLICT`
+    reading rule are the batch path's (`StageLoader`), so a repeat changes nothing and the
+    parcel's state comes from the same statement; on PostgreSQL that is two statements.
+    """
+    postgres = connection.vendor == "postgresql"
+    occurred = utc_text(event.occurred_at, postgres=postgres)
+    raw_text = event.raw_text[:RAW_TEXT_LENGTH]
+    raw_code = event.raw_code[:RAW_CODE_LENGTH]
+    status = event.status.value
+    values: dict[str, object] = {
+        "carrier_id": carrier_id,
+        "waybill_no": event.waybill_no,
+        "occurred_at": occurred,
+        "status": status,
+        "raw_code": raw_code,
+        "raw_text": raw_text,
+        "place_id": place_id,
+        "raw_place_code": "",
+        "place_name": event.place_name,
+        "facility": event.facility,
+        "station_id": station_id,
+        "source": event.source,
+        "status_basis": status_basis(event),
+        "flags": 0,
+        "dedupe_key": dedupe_key(occurred, raw_text, raw_code, status),
+        "weight_g": 0,
+        "parcel_id": parcel_id,
+    }
+    row = tuple(values[column] for column in STAGE_COLUMNS)
+    loader = StageLoader()
+    loader.prepare()
+    loader.stage([row])
+    done = loader.apply(staged=1, batch_id=None, now=now or timezone.now())
+    loader.recompute(0, 2**62, now=now or timezone.now())
+    return bool(done.events_created or done.events_updated)

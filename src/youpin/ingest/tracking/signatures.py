@@ -70,6 +70,14 @@ def push_fields(body: str) -> dict[str, str]:
     return {key: values[0] for key, values in fields.items()}
 
 
+def fields_of_decoded(data: object) -> dict[str, str] | None:
+    """`push_fields` from a body the parser has decoded already (`decode_payload`): the
+    form's fields or the JSON object's, as text; None when it decoded to nothing usable."""
+    if not isinstance(data, dict):
+        return None
+    return {str(k): v if isinstance(v, str) else json.dumps(v) for k, v in data.items()}
+
+
 def wechat_signature(token: str, timestamp: str, nonce: str) -> str:
     """WeChat's signature of a server message: SHA-1 of the three values sorted and joined."""
     return hashlib.sha1("".join(sorted([token, timestamp, nonce])).encode("utf-8")).hexdigest()
@@ -82,8 +90,10 @@ def check_push_signature(
     query: Mapping[str, str],
     secrets: PushSecrets | None = None,
     production: bool | None = None,
+    fields: Mapping[str, str] | None = None,
 ) -> SignatureCheck:
-    """Check a push's signature with our secret for its provider."""
+    """Check a push's signature with our secret for its provider; `fields` are the body's
+    top-level fields when the caller has decoded them already (else read from `body`)."""
     secrets = secrets or PushSecrets.from_settings()
     production = settings.PRODUCTION if production is None else production
     secret, setting = secrets.for_provider(provider)
@@ -93,7 +103,8 @@ def check_push_signature(
         return SignatureCheck(None, f"未配置 {setting}：开发环境未校验签名")
     if provider == "wechat":
         return _check_wechat(secret, query)
-    fields = push_fields(body)
+    if fields is None:
+        fields = push_fields(body)
     verify: Callable[[str, str, str], bool]
     if provider == "kuaidi100":
         signed, name, verify = fields.get("param"), "sign", verify_kuaidi100_sign
