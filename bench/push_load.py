@@ -280,7 +280,16 @@ def preload(events: int, env: dict[str, str]) -> None:
     csv_path, mapping = generate(events, max(events // 7, 1))
     youpin = str(Path(PYTHON).parent / "youpin")
     subprocess.run(
-        [youpin, "import", "tracking", str(csv_path), "--mapping", str(mapping), "--json"],
+        [
+            youpin,
+            "import",
+            "tracking",
+            str(csv_path),
+            "--mapping",
+            str(mapping),
+            "--json",
+            "--no-refresh",
+        ],
         env=env,
         check=True,
         stdout=subprocess.DEVNULL,

@@ -240,6 +240,10 @@ NINJA_PAGINATION_PER_PAGE = 50
 # Synthetic demo data is flagged on every page while present.
 YOUPIN_REGION_CODE = os.environ.get("YOUPIN_REGION_CODE", "640500000000")
 
+# After each import batch, refresh the facts of its days and re-verify its orders
+# (youpin.facts.after_import); 0 leaves it to the scheduled refreshes (docs/OPERATIONS.md).
+YOUPIN_REFRESH_AFTER_IMPORT = _env_bool("YOUPIN_REFRESH_AFTER_IMPORT", default=True)
+
 # Tracking push endpoints (/push/kuaidi100/, /push/kdniao/, /push/wechat/): the secrets the
 # providers sign with. In production an empty secret turns its endpoint off (403); in
 # development and tests an empty secret lets unsigned pushes in, marked as unchecked.

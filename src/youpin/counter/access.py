@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 
-from youpin.accounts.scoping import request_scope
+from youpin.accounts.models import Role
+from youpin.accounts.scoping import Scope, request_scope
 from youpin.counter import selectors
 from youpin.stations.models import Station
+from youpin.stations.selectors import stations_visible
+
+# Roles that open a station's counter from a list (to watch it; only keepers act).
+CHOOSING_ROLES = {Role.OPERATOR, Role.OFFICIAL}
 
 
 def station_to_read(request: HttpRequest, station_code: str) -> Station:
@@ -23,3 +29,15 @@ def station_to_act(request: HttpRequest, station_code: str) -> Station:
     if station is None:
         raise Http404
     return station
+
+
+def counter_stations_to_choose(scope: Scope, search: str = "") -> QuerySet[Station]:
+    """Active stations whose counter an operator or official may open (their region's), by code;
+    `search` matches part of the code or the name. Other roles get none."""
+    if scope.role not in CHOOSING_ROLES:
+        return Station.objects.none()
+    stations = stations_visible(scope).filter(is_active=True)
+    text = search.strip()
+    if text:
+        stations = stations.filter(Q(code__icontains=text) | Q(name__icontains=text))
+    return stations.select_related("place").order_by("code")

@@ -20,7 +20,12 @@ from django.views.decorators.http import require_POST, require_safe
 
 from youpin.accounts.models import Role
 from youpin.counter import selectors, services, shipments
-from youpin.counter.access import station_to_act, station_to_read
+from youpin.counter.access import (
+    CHOOSING_ROLES,
+    counter_stations_to_choose,
+    station_to_act,
+    station_to_read,
+)
 from youpin.counter.codes import is_pickup_code, normalise_code
 from youpin.counter.errors import CounterError
 from youpin.counter.models import ExceptionKind
@@ -33,6 +38,7 @@ from youpin.stations.models import Station
 
 Result = dict[str, Any]
 LIST_LIMIT = 200
+CHOOSE_LIMIT = 300
 
 
 def _page_context(request: HttpRequest, station: Station) -> dict[str, Any]:
@@ -56,12 +62,17 @@ def _page_context(request: HttpRequest, station: Station) -> dict[str, Any]:
 @require_safe
 @login_required
 def counter_home(request: HttpRequest) -> HttpResponse:
-    """A keeper's own counter; other roles open a station's counter from its code."""
+    """A keeper's own counter; an operator or official chooses a station to look at."""
     scope = request_scope(request)
-    if scope.role != Role.STATION_KEEPER or scope.station_id is None:
+    if scope.role == Role.STATION_KEEPER and scope.station_id is not None:
+        station = Station.objects.get(pk=scope.station_id)
+        return redirect("counter:page", station_code=station.code)
+    if scope.role not in CHOOSING_ROLES:
         raise PermissionDenied
-    station = Station.objects.get(pk=scope.station_id)
-    return redirect("counter:page", station_code=station.code)
+    search = request.GET.get("q", "")
+    stations = counter_stations_to_choose(scope, search)
+    context = {"stations": stations[:CHOOSE_LIMIT], "total": stations.count(), "search": search}
+    return render(request, "counter/choose.html", context)
 
 
 @require_safe

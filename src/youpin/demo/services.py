@@ -37,9 +37,11 @@ from youpin.demo.stream import (
     IdBases,
 )
 from youpin.demo.traffic import month_plans
+from youpin.demo.trust_extras import demo_extras_delete, demo_extras_write
 from youpin.logistics.models import Carrier, Parcel, TrackingEvent
 from youpin.logistics.services import carriers_sync
 from youpin.stations.models import Station
+from youpin.trust.models import OrderVerification
 
 MAX_SCALE = 100.0
 NOT_SOLD = {"pending_payment", "closed"}
@@ -141,6 +143,7 @@ def _generate(seed: int, scale: float, started: float, stream: TextIO | None) ->
         DemoStream(geo, catalog, stations, plans, seed=seed, scale=scale, ids=ids), stream
     )
     sequences_reset([Merchant, Shop, Product, Station, Order, Parcel])
+    demo_extras_write(seed=seed, keeper=Station.objects.filter(code="T640502109").first())
     counts = {
         "merchants": len(catalog.merchants),
         "shops": len(catalog.shops),
@@ -243,6 +246,10 @@ def _delete_children(child: type[models.Model], fk: str, parent: type[models.Mod
 @transaction.atomic
 def demo_data_delete() -> dict[str, int]:
     """Delete every demo row and the dataset record; geography and real rows stay."""
+    from youpin.delivery.demo import delivery_demo_delete  # plans point at demo parcels
+
+    delivery_demo_delete()
+    demo_extras_delete()
     # Real rows that point at demo rows let go of them (what SET_NULL would do).
     Order.objects.filter(is_demo=False, parcel__is_demo=True).update(parcel=None)
     Order.objects.filter(is_demo=False, pickup_station__is_demo=True).update(pickup_station=None)
@@ -255,6 +262,7 @@ def demo_data_delete() -> dict[str, int]:
     deleted = {
         "tracking_events": _delete_children(TrackingEvent, "parcel_id", Parcel),
         "order_lines": _delete_children(OrderLine, "order_id", Order),
+        "verifications": _delete_children(OrderVerification, "order_id", Order),
     }
     tables: tuple[tuple[str, type[models.Model]], ...] = (("orders", Order), ("parcels", Parcel))
     for name, model in tables:

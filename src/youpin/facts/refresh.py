@@ -20,6 +20,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from youpin.commerce.retail_queries import code_prefix
+from youpin.core.joblock import job_lock
 from youpin.facts.days import DayRange, chunks, count_days, day_ranges
 from youpin.facts.models import FactsState
 from youpin.facts.operations import STATION_SOURCE
@@ -38,6 +39,10 @@ from youpin.facts.statements import (
 MARGIN = timedelta(minutes=5)
 # Day ranges per statement: keeps the OR-lists short when the changed days are scattered.
 RANGES_PER_STATEMENT = 40
+# One refresh writes at a time (`core.joblock`); a called refresh waits this long for
+# another to finish (the commands pass their own `--wait`, 0 by default: skip when busy).
+LOCK_NAME = "facts-refresh"
+LOCK_WAIT = 600.0
 
 SALES, PARCELS, STATIONS = "sales", "parcels", "stations"
 TABLES = {
@@ -139,8 +144,14 @@ def _max_event_id() -> int:
     return int(row[0] or 0) if row else 0
 
 
-def facts_rebuild() -> RefreshResult:
+def facts_rebuild(*, wait: float = LOCK_WAIT) -> RefreshResult:
     """Rebuild every fact table from all the raw rows, and reset the watermarks."""
+    with job_lock(LOCK_NAME, wait=wait):
+        return _rebuild()
+
+
+def _rebuild() -> RefreshResult:
+    """The full rebuild, under the lock."""
     started = clock.perf_counter()
     mark = timezone.now() - MARGIN
     last_event = _max_event_id()
@@ -153,16 +164,22 @@ def facts_rebuild() -> RefreshResult:
 
 
 def facts_refresh_days(
-    days: Iterable[date], tables: Iterable[str] = tuple(TABLES)
+    days: Iterable[date], tables: Iterable[str] = tuple(TABLES), *, wait: float = LOCK_WAIT
 ) -> RefreshResult:
     """Recompute fact tables (all by default) for the given Shanghai days (the importers' hook).
 
-    An order import passes `tables=("sales",)`; a tracking import `("parcels", "stations")`.
+    An order import passes `tables=("sales",)`; a tracking import `("parcels",)`.
     """
     chosen = list(tables)
     unknown = [t for t in chosen if t not in TABLES]
     if unknown:
         raise ValueError(f"未知的事实表：{', '.join(unknown)}（可选：{', '.join(TABLES)}）")
+    with job_lock(LOCK_NAME, wait=wait):
+        return _refresh_days(days, chosen)
+
+
+def _refresh_days(days: Iterable[date], chosen: list[str]) -> RefreshResult:
+    """Recompute the chosen tables for the days, under the lock."""
     started = clock.perf_counter()
     ranges = day_ranges(days)
     result = RefreshResult(mode="days")
@@ -173,13 +190,21 @@ def facts_refresh_days(
     return result
 
 
-def facts_refresh_since(first: date) -> RefreshResult:
+def facts_refresh_since(first: date, *, wait: float = LOCK_WAIT) -> RefreshResult:
     """Recompute every fact table from a day on (to the latest data)."""
-    return facts_refresh_days_between(first, date(9999, 12, 30), mode="since")
+    return facts_refresh_days_between(first, date(9999, 12, 30), mode="since", wait=wait)
 
 
-def facts_refresh_days_between(first: date, last: date, *, mode: str = "range") -> RefreshResult:
+def facts_refresh_days_between(
+    first: date, last: date, *, mode: str = "range", wait: float = LOCK_WAIT
+) -> RefreshResult:
     """Recompute every fact table for the days first..last (both included)."""
+    with job_lock(LOCK_NAME, wait=wait):
+        return _refresh_between(first, last, mode)
+
+
+def _refresh_between(first: date, last: date, mode: str) -> RefreshResult:
+    """Recompute every table for first..last, under the lock."""
     started = clock.perf_counter()
     result = RefreshResult(mode=mode)
     for table in TABLES:
@@ -189,11 +214,17 @@ def facts_refresh_days_between(first: date, last: date, *, mode: str = "range") 
     return result
 
 
-def facts_refresh() -> RefreshResult:
+def facts_refresh(*, wait: float = LOCK_WAIT) -> RefreshResult:
     """Recompute the days whose raw rows changed since the last refresh (all on the first)."""
+    with job_lock(LOCK_NAME, wait=wait):
+        return _refresh_changed()
+
+
+def _refresh_changed() -> RefreshResult:
+    """The incremental refresh, under the lock."""
     state = FactsState.objects.filter(name="default").first()
     if state is None or state.rows_changed_since is None:
-        return facts_rebuild()
+        return _rebuild()
     started = clock.perf_counter()
     mark = timezone.now() - MARGIN
     last_event = _max_event_id()
@@ -232,15 +263,8 @@ def changed_days(since: datetime, after_event: int, upto_event: int) -> dict[str
     changed for the parcel facts.
     """
     stamp = connection.ops.adapt_datetimefield_value(since)
-    sale_day = day_sql("COALESCE(paid_at, ordered_at)")
-    sales = _days(f"SELECT DISTINCT {sale_day} FROM commerce_order WHERE updated_at >= %s", [stamp])
-    parcels = _days(
-        f"SELECT DISTINCT {day_sql('collected_at')} FROM logistics_parcel"
-        " WHERE updated_at >= %s AND collected_at IS NOT NULL"
-        f" UNION SELECT DISTINCT {day_sql('delivered_at')} FROM logistics_parcel"
-        " WHERE updated_at >= %s AND delivered_at IS NOT NULL",
-        [stamp, stamp],
-    )
+    sales = days_of_orders_changed(since)
+    parcels = days_of_parcels_changed(since)
     stations = _days(
         f"SELECT DISTINCT {day_sql('occurred_at')} FROM logistics_trackingevent"
         " WHERE id > %s AND id <= %s AND source = %s AND station_id IS NOT NULL",
@@ -259,6 +283,25 @@ def changed_days(since: datetime, after_event: int, upto_event: int) -> dict[str
         [stamp],
     )
     return {SALES: sales, PARCELS: parcels, STATIONS: stations}
+
+
+def days_of_orders_changed(since: datetime) -> set[date]:
+    """The sale days of the orders updated since a time (what an order batch touched)."""
+    stamp = connection.ops.adapt_datetimefield_value(since)
+    sale_day = day_sql("COALESCE(paid_at, ordered_at)")
+    return _days(f"SELECT DISTINCT {sale_day} FROM commerce_order WHERE updated_at >= %s", [stamp])
+
+
+def days_of_parcels_changed(since: datetime) -> set[date]:
+    """The collection and delivery days of the parcels updated since a time."""
+    stamp = connection.ops.adapt_datetimefield_value(since)
+    return _days(
+        f"SELECT DISTINCT {day_sql('collected_at')} FROM logistics_parcel"
+        " WHERE updated_at >= %s AND collected_at IS NOT NULL"
+        f" UNION SELECT DISTINCT {day_sql('delivered_at')} FROM logistics_parcel"
+        " WHERE updated_at >= %s AND delivered_at IS NOT NULL",
+        [stamp, stamp],
+    )
 
 
 def days_of_orders(order_ids: Iterable[int]) -> set[date]:

@@ -18,6 +18,7 @@ from youpin.accounts.models import Role
 from youpin.accounts.scoping import Scope, scope_for
 from youpin.catalog.models import Merchant
 from youpin.connectors.platforms import ColumnMapping
+from youpin.facts.after_import import API_LOCK_WAIT, ORDERS, after_batch
 from youpin.ingest.batches import ImportRefused
 from youpin.ingest.models import BatchSource, ImportBatch
 from youpin.ingest.orders import PLATFORM_CHOICES, orders_import
@@ -116,6 +117,7 @@ def import_orders(
     except ImportRefused as exc:
         refused = Refusal(detail=exc.message, batch_id=exc.batch.pk if exc.batch else None)
         return Status(400, refused)
+    after_batch(kind=ORDERS, since=batch.started_at, batch=batch, wait=API_LOCK_WAIT)
     return Status(200, batch_summary(batch))
 
 

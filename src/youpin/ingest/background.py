@@ -25,6 +25,7 @@ from collections.abc import Callable
 from django.db import close_old_connections, connection
 from django.utils import timezone
 
+from youpin.facts.after_import import ORDERS, after_batch
 from youpin.ingest.batches import ImportRefused, runner_alive, runner_name
 from youpin.ingest.models import BatchStatus, ImportBatch
 from youpin.ingest.orders import batch_run
@@ -53,9 +54,11 @@ def batch_process(batch: ImportBatch) -> None:
     try:
         batch_run(batch)
     except ImportRefused:
-        pass  # the batch says why
+        return  # the batch says why
     except Exception:
         logger.exception("import batch #%s failed", batch.pk)
+        return
+    after_batch(kind=ORDERS, since=batch.started_at, batch=batch)
 
 
 def _in_thread(batch_id: int) -> None:

@@ -12,6 +12,7 @@ from django.core.management.base import CommandError, OutputWrapper
 from youpin.catalog.models import Merchant
 from youpin.connectors.platforms import ColumnMapping
 from youpin.core.progress import progress
+from youpin.facts.after_import import ORDERS, after_batch
 from youpin.ingest.batches import ImportRefused
 from youpin.ingest.models import ImportBatch
 from youpin.ingest.orders import PLATFORM_CHOICES, orders_import
@@ -31,6 +32,11 @@ def add_arguments(parser: ArgumentParser) -> None:
     parser.add_argument("--mapping", help="a saved column-mapping template (JSON)")
     parser.add_argument("--merchant", type=int, help="the merchant (id) the orders belong to")
     parser.add_argument("--json", action="store_true", dest="as_json", help="print a JSON report")
+    parser.add_argument(
+        "--no-refresh",
+        action="store_true",
+        help="do not refresh the facts and verification of the batch's days afterwards",
+    )
 
 
 def add_rejects_arguments(parser: ArgumentParser) -> None:
@@ -96,6 +102,9 @@ def run(options: dict[str, Any], *, stdout: OutputWrapper, stderr: OutputWrapper
             if options.get("as_json") and exc.batch is not None:
                 stdout.write(json.dumps(batch_summary(exc.batch), ensure_ascii=False, indent=2))
             raise CommandError(exc.message) from exc
+    after_batch(
+        kind=ORDERS, since=batch.started_at, batch=batch, refresh=not options.get("no_refresh")
+    )
     if options.get("as_json"):
         stdout.write(json.dumps(batch_summary(batch), ensure_ascii=False, indent=2))
         return
@@ -120,7 +129,24 @@ def summary_text(batch: ImportBatch) -> str:
         lines.append(f"  提示 {where}{warning['text']}")
     if batch.error:
         lines.append(f"错误：{batch.error}")
+    lines += refresh_lines(report.get("refresh"))
     return "\n".join(lines)
+
+
+def refresh_lines(refresh: dict[str, Any] | None) -> list[str]:
+    """What the refresh after the batch did, in a line or two."""
+    if not refresh:
+        return []
+    if refresh.get("status") == "off":
+        return ["未刷新事实表与核实（--no-refresh）：稍后运行 youpin facts refresh、trust refresh"]
+    line = (
+        f"已刷新 {refresh.get('days', 0)} 天的事实表，重新核实订单 "
+        f"{refresh.get('verified_orders', 0)} 笔（{refresh.get('seconds', 0)} 秒）"
+    )
+    if refresh.get("status") == "ok":
+        return [line]
+    errors = "；".join(refresh.get("errors") or [])
+    return [f"刷新未完成（导入已保存，下次定时刷新会补上）：{errors}"]
 
 
 def rejects_run(options: dict[str, Any], *, stdout: OutputWrapper, stderr: OutputWrapper) -> None:

@@ -3,6 +3,9 @@
 youpin import tracking scans.csv --mapping mapping.json [--provider csv] [--json]
 youpin import tracking push.json                  # a saved Kuaidi100/Kdniao/WeChat push
 youpin import tracking --replay [--status failed] [--since 2024-06-01] [--push 12 13]
+
+After the batch (or the replay) the parcel facts of the days it touched and the
+verification of their orders are refreshed, unless `--no-refresh` (youpin.facts.after_import).
 """
 
 from __future__ import annotations
@@ -19,7 +22,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from youpin.core.progress import progress
-from youpin.ingest.models import PushStatus
+from youpin.facts.after_import import TRACKING, ImportRefresh, after_batch
+from youpin.ingest.models import ImportBatch, PushStatus
 from youpin.ingest.tracking.files import TrackingImportReport, tracking_file_import
 from youpin.ingest.tracking.pushes import (
     PUSH_PROVIDERS,
@@ -42,6 +46,11 @@ def add_arguments(parser: ArgumentParser) -> None:
     )
     parser.add_argument("--mapping", type=Path, help="saved column mapping(s) for tables (JSON)")
     parser.add_argument("--json", action="store_true", dest="as_json", help="print a JSON report")
+    parser.add_argument(
+        "--no-refresh",
+        action="store_true",
+        help="do not refresh the facts and verification of the touched days afterwards",
+    )
     replay = parser.add_argument_group("replaying stored pushes")
     replay.add_argument("--replay", action="store_true", help="parse and apply stored pushes again")
     replay.add_argument(
@@ -78,10 +87,15 @@ def run(options: dict[str, Any], *, stdout: OutputWrapper, stderr: OutputWrapper
             path=path, provider=options.get("provider") or "auto", mapping=mapping,
             on_progress=advance,
         )  # fmt: skip
+    batch = ImportBatch.objects.get(pk=report.batch_id)
+    refresh = after_batch(
+        kind=TRACKING, since=batch.started_at, batch=batch, refresh=not options.get("no_refresh")
+    )
     if options.get("as_json"):
-        stdout.write(json.dumps(report.as_dict(), ensure_ascii=False, indent=1))
+        data = {**report.as_dict(), "refresh": refresh.as_dict()}
+        stdout.write(json.dumps(data, ensure_ascii=False, indent=1))
     else:
-        stdout.write(summary(report))
+        stdout.write("\n".join([summary(report), *refresh_lines(refresh)]))
     if report.status != "succeeded" and not report.ingest.events_received:
         raise CommandError("；".join(report.errors) or "nothing could be imported")
 
@@ -125,11 +139,28 @@ def _replay(options: dict[str, Any], *, stdout: OutputWrapper) -> None:
         provider=provider if provider in PUSH_PROVIDERS else None,
         ids=options.get("push_ids"),
     )
+    started = timezone.now()
     report = push_replay(push_ids=ids)
+    refresh = after_batch(
+        kind=TRACKING, since=started, batch=None, refresh=not options.get("no_refresh")
+    )
     if options.get("as_json"):
-        stdout.write(json.dumps(report.as_dict(), ensure_ascii=False, indent=1))
+        data = {**report.as_dict(), "refresh": refresh.as_dict()}
+        stdout.write(json.dumps(data, ensure_ascii=False, indent=1))
     else:
-        stdout.write(replay_summary(report))
+        stdout.write("\n".join([replay_summary(report), *refresh_lines(refresh)]))
+
+
+def refresh_lines(refresh: ImportRefresh) -> list[str]:
+    """What the refresh after the import did, in a line."""
+    if refresh.status == "off":
+        return ["未刷新事实表与核实（--no-refresh）：稍后运行 youpin facts refresh、trust refresh"]
+    if refresh.status == "ok":
+        return [
+            f"已刷新 {refresh.days} 天的包裹事实表，重新核实订单 {refresh.verified_orders} 笔"
+            f"（{refresh.seconds:.1f} 秒）"
+        ]
+    return [f"刷新未完成（导入已保存，下次定时刷新会补上）：{'；'.join(refresh.errors)}"]
 
 
 def summary(report: TrackingImportReport) -> str:

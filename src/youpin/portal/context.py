@@ -56,11 +56,16 @@ def _nav(request: HttpRequest, scope: Scope) -> list[NavItem]:
     path = request.path
     items = [NavItem(gettext("首页"), reverse("portal:home"))]
     if scope.role in {Role.OFFICIAL, Role.OPERATOR}:
+        items.append(NavItem(gettext("驾驶舱"), reverse("cockpit:home")))
+    if scope.role in {Role.OFFICIAL, Role.OPERATOR}:
         items.append(NavItem(gettext("未覆盖村庄"), reverse("portal:villages_unserved")))
+        items.append(NavItem(gettext("共同配送"), reverse("delivery:plans")))
     if scope.role in {Role.OFFICIAL, Role.OPERATOR, Role.CARRIER, Role.STATION_KEEPER}:
         items.append(NavItem(gettext("包裹"), reverse("portal:parcel_list")))
     if scope.role == Role.STATION_KEEPER and scope.station_id is not None:
         items.append(NavItem(gettext("柜台"), reverse("counter:home")))
+    if scope.role in {Role.OFFICIAL, Role.OPERATOR}:  # to look at a station's counter
+        items.append(NavItem(gettext("站点柜台"), reverse("counter:home")))
     if scope.role in {Role.MERCHANT, Role.CONSUMER}:
         items.append(NavItem(gettext("包裹查询"), reverse("portal:track")))
     if scope.role in {Role.OFFICIAL, Role.OPERATOR, Role.CARRIER, Role.STATION_KEEPER}:
@@ -69,6 +74,7 @@ def _nav(request: HttpRequest, scope: Scope) -> list[NavItem]:
         items.append(NavItem(gettext("数据质量"), reverse("trust:quality")))
     if scope.role in {Role.OFFICIAL, Role.OPERATOR}:
         items.append(NavItem(gettext("刷单审核"), reverse("trust:review")))
+        items.append(NavItem(gettext("月度报告"), reverse("reports:index")))
     if scope.role in {Role.OPERATOR, Role.MERCHANT, Role.CARRIER}:
         items.append(NavItem(gettext("接口文档"), reverse("api:openapi-view")))
     if getattr(request.user, "is_staff", False) or scope.role == Role.OPERATOR:

@@ -31,7 +31,7 @@ from youpin.commerce.selectors import (
 )
 from youpin.core.masking import mask_name
 from youpin.geo.models import Place
-from youpin.geo.selectors import counties_with_boundary, place_get, villages_in_region
+from youpin.geo.selectors import counties_with_boundary, place_get
 from youpin.logistics.models import Parcel, TrackingStatus
 from youpin.logistics.selectors import (
     carrier_of,
@@ -50,7 +50,6 @@ from youpin.stations.selectors import (
     stations_by_county,
     stations_visible,
     township_station_count,
-    villages_without_service,
 )
 
 LATEST_ORDERS = 10
@@ -196,7 +195,10 @@ def official_dashboard(scope: Scope, *, today: date, year: int | None = None) ->
         for y in years
     ]
     county_net = net_sales_by_county(scope, shown)
-    coverage = {row.code: row.pct for row in village_coverage(scope).counties}
+    # One definition of "villages" on every page: administrative villages (村委会) with an
+    # active service point, as the stations' coverage counts them (docs/STATIONS.md).
+    village_rows = village_coverage(scope)
+    coverage = {row.code: row.pct for row in village_rows.counties}
     counties = [
         CountyRow(
             code=c.county.code,
@@ -236,8 +238,8 @@ def official_dashboard(scope: Scope, *, today: date, year: int | None = None) ->
         township_stations=township,
         township_target=TOWNSHIP_STATION_TARGET,
         township_progress=share_percent(township, TOWNSHIP_STATION_TARGET),
-        villages_total=villages_in_region(scope.region_prefix).count(),
-        villages_unserved=villages_without_service(scope).count(),
+        villages_total=village_rows.total.villages,
+        villages_unserved=village_rows.total.uncovered,
         has_boundaries=bool(boundaries),
         chart=chart,
     )

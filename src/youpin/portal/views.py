@@ -21,8 +21,8 @@ from youpin.demo.selectors import demo_dataset
 from youpin.geo.selectors import counties_with_boundary
 from youpin.portal import dashboards
 from youpin.portal.context import request_scope
+from youpin.stations.coverage import villages_uncovered
 from youpin.stations.coverage_page import coverage_page
-from youpin.stations.selectors import villages_without_service
 
 logger = logging.getLogger(__name__)
 
@@ -68,7 +68,7 @@ def villages_unserved(request: HttpRequest) -> HttpResponse:
     scope = request_scope(request)
     if scope.role not in {Role.OFFICIAL, Role.OPERATOR}:
         raise PermissionDenied
-    villages = list(villages_without_service(scope).select_related("parent", "parent__parent"))
+    villages = villages_uncovered(scope)  # administrative villages, as the coverage counts
     if request.headers.get("HX-Request") == "true":
         return render(request, "portal/_villages_unserved_list.html", {"villages": villages})
     context = {"villages": villages, "cov": coverage_page(scope)}

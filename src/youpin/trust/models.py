@@ -189,3 +189,26 @@ class ReviewEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.action}"
+
+
+class TrustState(models.Model):
+    """Where the last `trust refresh --changed` stopped: the watermark the next one reads from.
+
+    `rules_digest` is the signal and title rules' fingerprint at that run; when the rules
+    change the next `--changed` run recomputes everything.
+    """
+
+    name = models.CharField("名称", max_length=20, primary_key=True, default="default")
+    rows_changed_since = models.DateTimeField("订单与包裹变更起点", null=True, blank=True)
+    rules_digest = models.CharField("规则指纹", max_length=64, blank=True)
+    refreshed_at = models.DateTimeField("最近刷新时间", null=True, blank=True)
+    last_full = models.BooleanField("最近一次为全部重算", default=False)
+    last_orders = models.IntegerField("最近一次处理订单数", default=0)
+    last_seconds = models.FloatField("最近一次用时（秒）", default=0)
+
+    class Meta:
+        verbose_name = "核实刷新状态"
+        verbose_name_plural = "核实刷新状态"
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.refreshed_at}"

@@ -322,8 +322,14 @@ def burst_windows(
     """Windows [t, t + window) starting at an order where orders ÷ distinct buyers ≥ ratio.
 
     The worst window of a shop always starts at one of its orders, so checking the windows
-    that start at each order finds every window that breaks the rule. A first pass counts
-    orders only (no join to the orders table) and keeps windows with at least `min_orders`.
+    that start at each order time finds every window that breaks the rule. A first pass
+    counts, with window functions (sorts, no self-join), the orders of each window and its
+    repeats — orders whose buyer ordered from the shop less than a window earlier. Orders
+    minus distinct buyers of a window never exceed its repeats, so a window can reach the
+    ratio only if repeats ≥ orders × (1 − 1/ratio): the start times that pass this and
+    `min_orders` are the only ones joined to the orders to count distinct buyers exactly
+    (an honest shop, however busy, has few repeats and costs no join). Orders sharing a
+    second share one window, so a batch of orders created at once costs one window.
     """
     where, params = "1 = 1", []
     if shops is not None:
@@ -332,15 +338,25 @@ def burst_windows(
         where = f"a.shop_id IN ({', '.join(str(int(s)) for s in shops)}) AND a.ordered_ts >= %s"
         params = [lo or 0]
     scaled = round(ratio * 100)
+    last = int(window_s) - 1  # ordered_ts is whole seconds: [t, t + window) = t .. t + window - 1
+    frame = (
+        f"OVER (PARTITION BY shop_id ORDER BY ordered_ts RANGE BETWEEN CURRENT ROW AND {last}"
+        " FOLLOWING)"
+    )
     sql = (
-        "WITH cand AS (SELECT a.order_id, a.shop_id, a.ordered_ts FROM"
-        f" {V} a JOIN {V} b ON b.shop_id = a.shop_id AND b.ordered_ts >= a.ordered_ts"
-        f" AND b.ordered_ts < a.ordered_ts + {int(window_s)} WHERE {where}"
-        " GROUP BY a.order_id, a.shop_id, a.ordered_ts HAVING COUNT(*) >= %s)"
+        f"WITH keyed AS (SELECT a.shop_id, a.ordered_ts, {buyer_key('o')} AS bk"
+        f" FROM {V} a JOIN {O} o ON o.id = a.order_id WHERE {where}),"
+        " repeats AS (SELECT shop_id, ordered_ts, CASE WHEN LAG(ordered_ts) OVER ("
+        " PARTITION BY shop_id, bk ORDER BY ordered_ts)"
+        f" > ordered_ts - {int(window_s)} THEN 1 ELSE 0 END AS rep FROM keyed),"
+        f" counted AS (SELECT shop_id, ordered_ts, COUNT(*) {frame} AS n,"
+        f" SUM(rep) {frame} AS reps FROM repeats),"
+        " cand AS (SELECT DISTINCT shop_id, ordered_ts FROM counted WHERE n >= %s"
+        f" AND reps * {scaled} >= n * ({scaled} - 100))"
         f" SELECT c.shop_id, c.ordered_ts, COUNT(*), COUNT(DISTINCT {buyer_key('o')})"
         f" FROM cand c JOIN {V} b ON b.shop_id = c.shop_id AND b.ordered_ts >= c.ordered_ts"
         f" AND b.ordered_ts < c.ordered_ts + {int(window_s)} JOIN {O} o ON o.id = b.order_id"
-        " GROUP BY c.order_id, c.shop_id, c.ordered_ts"
+        " GROUP BY c.shop_id, c.ordered_ts"
         f" HAVING COUNT(*) * 100 >= {scaled} * COUNT(DISTINCT {buyer_key('o')})"
     )
     rows = _fetch(sql, [*params, min_orders])

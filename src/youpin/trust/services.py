@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from datetime import time as dtime
 from decimal import Decimal
 from typing import Any
@@ -19,6 +21,7 @@ from youpin.accounts.models import Role
 from youpin.accounts.scoping import Scope
 from youpin.catalog.classify import Rule
 from youpin.catalog.models import Shop, TitleRule
+from youpin.core.joblock import job_lock
 from youpin.core.periods import SHANGHAI
 from youpin.trust import refresh as sql
 from youpin.trust.models import (
@@ -28,6 +31,7 @@ from youpin.trust.models import (
     ReviewEvent,
     ShopSignal,
     SignalRule,
+    TrustState,
 )
 from youpin.trust.reasons import RULE_BITS, Reason
 from youpin.trust.rules import RuleSet, ruleset
@@ -60,16 +64,74 @@ def title_rules() -> list[Rule]:
     ]
 
 
-@transaction.atomic
+# One refresh writes at a time (`core.joblock`); a called refresh waits this long for another
+# to finish (the command passes its own `--wait`, 0 by default: skip when busy).
+LOCK_NAME = "trust-refresh"
+LOCK_WAIT = 600.0
+# Rows stamped this long before a `--changed` run began are looked at again by the next one
+# (a transaction that stamped them before the run may have committed after it).
+MARGIN = timedelta(minutes=5)
+
+
 def verification_refresh(
-    since: datetime | None = None, *, now: datetime | None = None
+    since: datetime | None = None, *, now: datetime | None = None, wait: float = LOCK_WAIT
 ) -> RefreshResult:
     """Recompute order verification and brushing signals, all orders or those changed since.
 
     `since=None` recomputes everything; otherwise only orders (and parcels) updated since that
     time, the orders of their shops from an hour before them, and orders still waiting for a
     deadline (a parcel that has not moved yet). `now` fixes the clock for the deadlines.
+    One refresh runs at a time: JobBusy when another still runs after `wait` seconds.
     """
+    with job_lock(LOCK_NAME, wait=wait):
+        return _verification_refresh(since, now=now)
+
+
+def rules_digest() -> str:
+    """A fingerprint of the signal and title rules in force (a change needs a full run)."""
+    signal_rows = sorted(
+        (r.code, r.enabled, json.dumps(r.params, sort_keys=True)) for r in SignalRule.objects.all()
+    )
+    titles = sorted((r.word, r.item_class, r.priority) for r in title_rules())
+    text = json.dumps([signal_rows, titles], ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def verification_refresh_changed(
+    *, now: datetime | None = None, wait: float = LOCK_WAIT
+) -> RefreshResult:
+    """Recompute what changed since the previous such run (everything the first time).
+
+    The watermark is the previous run's start less `MARGIN`; a change of the rules since
+    then makes it a full run. This is what cron runs; the after-import refresh leaves the
+    watermark alone, so a failed one is caught up here.
+    """
+    with job_lock(LOCK_NAME, wait=wait):
+        state = TrustState.objects.filter(name="default").first()
+        digest = rules_digest()
+        since = None
+        if state is not None and state.rows_changed_since and state.rules_digest == digest:
+            since = state.rows_changed_since
+        mark = timezone.now() - MARGIN
+        started = time.perf_counter()
+        result = _verification_refresh(since, now=now)
+        TrustState.objects.update_or_create(
+            name="default",
+            defaults={
+                "rows_changed_since": mark,
+                "rules_digest": digest,
+                "refreshed_at": timezone.now(),
+                "last_full": result.full,
+                "last_orders": result.orders,
+                "last_seconds": time.perf_counter() - started,
+            },
+        )
+        return result
+
+
+@transaction.atomic
+def _verification_refresh(since: datetime | None, *, now: datetime | None) -> RefreshResult:
+    """The refresh itself, in one transaction, under the lock."""
     moment = now or timezone.now()
     now_ts = int(moment.timestamp())
     rules = rules_in_force()

@@ -83,7 +83,9 @@ def test_page_scoping(station: Station) -> None:
         ).status_code
         == 403
     )
-    assert operator.get("/counter/").status_code == 403
+    chooser = operator.get("/counter/")  # the operator chooses a station to look at
+    assert chooser.status_code == 200
+    assert f'href="/counter/{station.code}/"' in chooser.content.decode()
     for role, attached in [
         (Role.STATION_KEEPER, {"station": StationFactory()}),
         (Role.CONSUMER, {}),

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
 from django.test import Client
 from django.utils import timezone
 
@@ -49,6 +50,14 @@ def _sold_net(orders: list[Order], year: int) -> Decimal:
     return sum(
         (o.net_amount for o in orders if o.status not in unsold and o.ordered_at.year == year),
         Decimal("0.00"),
+    )
+
+
+def _admin_villages(prefix: str) -> QuerySet[Place]:
+    """Administrative villages (村委会, or names ending in 村; not 社区, not 虚拟生活区)."""
+    named = Q(name__endswith="村委会") | Q(name__endswith="村")
+    return Place.objects.filter(named, level=Level.VILLAGE, code__startswith=prefix).exclude(
+        name__contains="虚拟"
     )
 
 
@@ -121,9 +130,12 @@ def test_county_official_sees_only_their_county(client: Client, two_counties: di
         kind=StationKind.TOWNSHIP, place__code__startswith="640522"
     ).count()
     assert kpi(html, "township-stations") == count(townships)
-    villages = Place.objects.filter(level=Level.VILLAGE, code__startswith="640522")
+    villages = _admin_villages("640522")
     served = Station.objects.filter(place__level=Level.VILLAGE).values("place_id")
     assert kpi(html, "villages-unserved") == count(villages.exclude(code__in=served).count())
+    # The same figure as the coverage page's: one definition of "villages" (村委会).
+    coverage = page(_signed_in(client, official), "/villages/unserved/")
+    assert kpi(coverage, "coverage-uncovered") == kpi(html, "villages-unserved")
     for spt_order in two_counties["spt_orders"]:
         assert yuan(spt_order.net_amount) not in html
     assert "沙坡头区" not in html
@@ -187,9 +199,11 @@ def test_unserved_villages_list_is_scoped(client: Client, two_counties: dict) ->
     signed = _signed_in(client, official)
     html = page(signed, "/villages/unserved/")
     served = Station.objects.filter(place__level=Level.VILLAGE).values("place_id")
-    expected = Place.objects.filter(level=Level.VILLAGE, code__startswith="640522").exclude(
-        code__in=served
+    expected = _admin_villages("640522").exclude(code__in=served)
+    communities = Place.objects.filter(level=Level.VILLAGE, code__startswith="640522").exclude(
+        code__in=_admin_villages("640522").values("code")
     )
+    assert communities.exists()  # 社区 and 虚拟生活区 are left out of the list
     assert html.count('<td class="mono">6405') == expected.count()
     assert '<td class="mono">640502' not in html
     fragment = page(signed, "/villages/unserved/", HTTP_HX_REQUEST="true")

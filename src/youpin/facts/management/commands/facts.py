@@ -1,4 +1,8 @@
-"""`youpin facts refresh [--since DATE | --days D,… | --full] [--json]`, `facts status`."""
+"""`youpin facts refresh [--since DATE | --days D,… | --full] [--wait S] [--json]`, `facts status`.
+
+One refresh at a time: while another holds the lock the command waits `--wait` seconds
+(0 by default), then says so and exits 0 without doing anything (cron runs it again).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from youpin.core.joblock import JobBusy
 from youpin.facts.days import parse_day
 from youpin.facts.refresh import (
     RefreshResult,
@@ -31,6 +36,9 @@ class Command(BaseCommand):
         refresh.add_argument("--since", help="从该日（YYYY-MM-DD）起全部重算")
         refresh.add_argument("--days", help="只重算这些日期（逗号分隔）")
         refresh.add_argument("--full", action="store_true", help="清空后全部重建")
+        refresh.add_argument(
+            "--wait", type=float, default=0.0, help="等待正在运行的刷新结束的秒数（默认不等，跳过）"
+        )
         refresh.add_argument("--json", action="store_true")
         status = sub.add_parser("status", help="最近一次刷新")
         status.add_argument("--json", action="store_true")
@@ -43,16 +51,23 @@ class Command(BaseCommand):
         chosen = [k for k in ("since", "days", "full") if options.get(k)]
         if len(chosen) > 1:
             raise CommandError("--since、--days 与 --full 只能选一个")
+        wait = options["wait"]
         try:
             if options["full"]:
-                result = facts_rebuild()
+                result = facts_rebuild(wait=wait)
             elif options["since"]:
-                result = facts_refresh_since(parse_day(options["since"]))
+                result = facts_refresh_since(parse_day(options["since"]), wait=wait)
             elif options["days"]:
                 days = [parse_day(d.strip()) for d in options["days"].split(",") if d.strip()]
-                result = facts_refresh_days(days)
+                result = facts_refresh_days(days, wait=wait)
             else:
-                result = facts_refresh()
+                result = facts_refresh(wait=wait)
+        except JobBusy as exc:
+            if options["json"]:
+                self.stdout.write(json.dumps({"skipped": "busy"}, ensure_ascii=False))
+            else:
+                self.stdout.write(f"{exc}，本次跳过")
+            return
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         self._print(result, options["json"])

@@ -1,4 +1,5 @@
-"""`youpin import orders FILE`, `import tracking FILE`, `import rejects BATCH`, `import worker`."""
+"""`youpin import orders FILE`, `import tracking FILE`, `import rejects BATCH`, `import worker`,
+`import check`."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from youpin.ingest import cli_orders, cli_tracking
+from youpin.ingest import cli_check, cli_orders, cli_tracking
 
 
 class Command(BaseCommand):
@@ -26,6 +27,9 @@ class Command(BaseCommand):
         cli_orders.add_worker_arguments(
             kinds.add_parser("worker", help="run uploaded (pending) order imports")
         )
+        cli_check.add_check_arguments(
+            kinds.add_parser("check", help="find references to rows that do not exist")
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         """Run the chosen import."""
@@ -34,5 +38,6 @@ class Command(BaseCommand):
             "tracking": cli_tracking.run,
             "rejects": cli_orders.rejects_run,
             "worker": cli_orders.worker_run,
+            "check": cli_check.check_run,
         }
         runners[options["kind"]](options, stdout=self.stdout, stderr=self.stderr)

@@ -1,4 +1,10 @@
-"""`youpin trust refresh [--since ISO] [--now ISO] [--json]`: verify orders by their parcels."""
+"""`youpin trust refresh [--since ISO | --changed] [--now ISO] [--wait S] [--json]`.
+
+Verify orders by their parcels and raise brushing signals. `--changed` (what cron runs)
+recomputes what changed since the previous `--changed` run; without `--since`/`--changed`
+everything is recomputed. One run at a time: while another holds the lock the command
+waits `--wait` seconds (0 by default), then says so and exits 0 without doing anything.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +13,14 @@ from argparse import ArgumentParser, ArgumentTypeError
 from datetime import datetime
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Count
 from django.utils import timezone
 
+from youpin.core.joblock import JobBusy
 from youpin.core.periods import SHANGHAI
 from youpin.trust.models import OrderVerification
-from youpin.trust.services import verification_refresh
+from youpin.trust.services import verification_refresh, verification_refresh_changed
 
 
 def _moment(text: str) -> datetime:
@@ -35,12 +42,34 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action", required=True)
         refresh = sub.add_parser("refresh", help="recompute verification states and signals")
         refresh.add_argument("--since", type=_moment, help="only data changed since this time")
+        refresh.add_argument(
+            "--changed",
+            action="store_true",
+            help="only what changed since the previous --changed run (all the first time)",
+        )
         refresh.add_argument("--now", type=_moment, help="the clock for deadlines (default now)")
+        refresh.add_argument(
+            "--wait", type=float, default=0.0, help="seconds to wait for a running refresh"
+        )
         refresh.add_argument("--json", action="store_true", dest="as_json", help="print JSON")
 
     def handle(self, *args: Any, **options: Any) -> None:
         """Run the refresh and report what it did."""
-        result = verification_refresh(options.get("since"), now=options.get("now"))
+        if options.get("changed") and options.get("since"):
+            raise CommandError("--since 与 --changed 只能选一个")
+        try:
+            if options.get("changed"):
+                result = verification_refresh_changed(now=options.get("now"), wait=options["wait"])
+            else:
+                result = verification_refresh(
+                    options.get("since"), now=options.get("now"), wait=options["wait"]
+                )
+        except JobBusy as exc:
+            if options.get("as_json"):
+                self.stdout.write(json.dumps({"skipped": "busy"}, ensure_ascii=False))
+            else:
+                self.stdout.write(f"{exc}，本次跳过")
+            return
         states = dict(
             OrderVerification.objects.order_by().values_list("state").annotate(n=Count("pk"))
         )
