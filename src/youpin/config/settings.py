@@ -163,7 +163,9 @@ def _database() -> dict[str, object]:
     if str(config["ENGINE"]).endswith("sqlite3"):
         if config["NAME"] != ":memory:":
             Path(str(config["NAME"])).parent.mkdir(parents=True, exist_ok=True)
-        config["CONN_MAX_AGE"] = 0
+        # Connections are kept, as on PostgreSQL: opening one per request costs the pragmas
+        # and the loaders' temporary tables each time, and closing the last one checkpoints
+        # the WAL (a disk flush per request; docs/BENCHMARKS.md, pushes).
         config["OPTIONS"] = {
             "init_command": (
                 "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;"

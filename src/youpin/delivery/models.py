@@ -210,12 +210,10 @@ class BusLine(Timetable):
         return self.name
 
 
-class BusLineStop(models.Model):
-    """A stop of a bus line, minutes after each departure."""
+class LineStop(models.Model):
+    """A station on a line (bus or freight), minutes after each departure; `line` is the
+    subclass's own foreign key."""
 
-    line = models.ForeignKey(
-        BusLine, verbose_name="班线", on_delete=models.CASCADE, related_name="stops"
-    )
     seq = models.PositiveSmallIntegerField("顺序")
     station = models.ForeignKey(
         "stations.Station", verbose_name="站点", on_delete=models.CASCADE, related_name="+"
@@ -223,15 +221,26 @@ class BusLineStop(models.Model):
     minutes_after_departure = models.PositiveSmallIntegerField("发车后分钟")
 
     class Meta:
+        abstract = True
         verbose_name = "班线停靠站"
         verbose_name_plural = "班线停靠站"
         ordering = ["line", "seq"]
+
+    def __str__(self) -> str:
+        return f"{self.line_id}#{self.seq}"  # type: ignore[attr-defined]
+
+
+class BusLineStop(LineStop):
+    """A stop of a bus line, minutes after each departure."""
+
+    line = models.ForeignKey(
+        BusLine, verbose_name="班线", on_delete=models.CASCADE, related_name="stops"
+    )
+
+    class Meta(LineStop.Meta):
         constraints = [
             models.UniqueConstraint(fields=["line", "seq"], name="bus_stop_unique_seq"),
         ]
-
-    def __str__(self) -> str:
-        return f"{self.line_id}#{self.seq}"
 
 
 class FreightLine(Timetable):
@@ -280,28 +289,17 @@ class FreightLine(Timetable):
             raise ValidationError("请选择执行车辆或搭载的客运班线（二选一）")
 
 
-class FreightLineStop(models.Model):
+class FreightLineStop(LineStop):
     """A station on a freight line, minutes after each departure."""
 
     line = models.ForeignKey(
         FreightLine, verbose_name="班线", on_delete=models.CASCADE, related_name="stops"
     )
-    seq = models.PositiveSmallIntegerField("顺序")
-    station = models.ForeignKey(
-        "stations.Station", verbose_name="站点", on_delete=models.CASCADE, related_name="+"
-    )
-    minutes_after_departure = models.PositiveSmallIntegerField("发车后分钟")
 
-    class Meta:
-        verbose_name = "班线停靠站"
-        verbose_name_plural = "班线停靠站"
-        ordering = ["line", "seq"]
+    class Meta(LineStop.Meta):
         constraints = [
             models.UniqueConstraint(fields=["line", "seq"], name="freight_stop_unique_seq"),
         ]
-
-    def __str__(self) -> str:
-        return f"{self.line_id}#{self.seq}"
 
 
 class DeliveryPlan(TimeStamped):
