@@ -62,15 +62,6 @@ def stations_by_county(scope: Scope) -> list[CountyStations]:
     ]
 
 
-def villages_without_service(scope: Scope) -> QuerySet[Place]:
-    """Villages in the scope with no active station of any kind."""
-    villages = Place.objects.filter(level=Level.VILLAGE)
-    if scope.role == Role.OFFICIAL:
-        villages = villages.filter(code__startswith=scope.region_prefix)
-    served = Station.objects.filter(is_active=True, place__level=Level.VILLAGE).values("place_id")
-    return villages.exclude(code__in=served)
-
-
 def township_station_count(scope: Scope) -> int:
     """Merged township 兴农 supermarkets in operation, toward the plan's 200."""
     return stations_visible(scope).filter(kind=StationKind.TOWNSHIP, is_active=True).count()

@@ -11,32 +11,10 @@
   var FORECAST = "#2f6f5e";
   var charts = [];
 
-  function lang() {
-    return document.documentElement.lang || "zh-Hans";
-  }
-
-  function compact(v) {
-    return new Intl.NumberFormat(lang(), { notation: "compact", maximumFractionDigits: 1 }).format(v);
-  }
-
-  function full(v) {
-    if (v === null || v === undefined || isNaN(v)) {
-      return "—";
-    }
-    return new Intl.NumberFormat(lang(), { maximumFractionDigits: 2 }).format(v);
-  }
-
-  function read(id) {
-    var node = document.getElementById(id);
-    if (!node) {
-      return null;
-    }
-    try {
-      return JSON.parse(node.textContent);
-    } catch (err) {
-      return null;
-    }
-  }
+  var C = window.YoupinCharts;
+  var compact = C.compact;
+  var full = C.full;
+  var read = C.readJson;
 
   function dispose() {
     charts.forEach(function (c) { c.dispose(); });
@@ -90,54 +68,42 @@
     if (!el || !data) {
       return;
     }
-    fetch(el.dataset.geojson, { credentials: "same-origin", headers: { Accept: "application/geo+json" } })
-      .then(function (r) {
-        if (!r.ok) {
-          throw new Error("HTTP " + r.status);
-        }
-        return r.json();
-      })
-      .then(function (geojson) {
-        if (!document.body.contains(el)) {
-          return;  // replaced by a newer swap meanwhile
-        }
-        window.echarts.registerMap("youpin-cockpit", geojson);
-        var chart = window.echarts.init(el, null, { renderer: "canvas" });
-        charts.push(chart);
-        var byName = {};
-        data.regions.forEach(function (r) { byName[r.name] = r; });
-        var values = data.regions.map(function (r) { return r.value; });
-        chart.setOption({
-          animation: false,
-          tooltip: { trigger: "item", formatter: function (p) { return p.name + "<br>" + data.label + "：" + full(p.value); } },
-          visualMap: { min: 0, max: Math.max.apply(null, values.concat([1])), calculable: true, left: 8, bottom: 8,
-            inRange: { color: ["#f7ede2", "#e7a98b", ACCENT] }, formatter: compact },
-          series: [{
-            type: "map", map: "youpin-cockpit", name: data.label, roam: false, selectedMode: false,
-            label: { show: true, color: "#222" },
-            itemStyle: { borderColor: "#fff", borderWidth: 1 },
-            emphasis: { label: { show: true }, itemStyle: { areaColor: "#f2c14e" } },
-            data: data.regions.map(function (r) {
-              var item = { name: r.name, value: r.value };
-              if (r.code === data.selected) {
-                item.itemStyle = { borderColor: "#222", borderWidth: 2 };
-              }
-              return item;
-            })
-          }]
-        });
-        chart.on("click", function (p) {
-          var region = byName[p.name];
-          if (region) {
-            drillTo(region.url);
-          }
-        });
-        el.dataset.drawn = "true";
-      })
-      .catch(function () {
-        el.classList.add("chart--failed");
-        el.textContent = el.dataset.failed || "地图加载失败";
+    C.withMap(el, "youpin-cockpit", function () {
+      if (!document.body.contains(el)) {
+        return;  // replaced by a newer swap meanwhile
+      }
+      var chart = window.echarts.init(el, null, { renderer: "canvas" });
+      charts.push(chart);
+      var byName = {};
+      data.regions.forEach(function (r) { byName[r.name] = r; });
+      var values = data.regions.map(function (r) { return r.value; });
+      chart.setOption({
+        animation: false,
+        tooltip: { trigger: "item", formatter: function (p) { return p.name + "<br>" + data.label + "：" + full(p.value); } },
+        visualMap: { min: 0, max: Math.max.apply(null, values.concat([1])), calculable: true, left: 8, bottom: 8,
+          inRange: { color: ["#f7ede2", "#e7a98b", ACCENT] }, formatter: compact },
+        series: [{
+          type: "map", map: "youpin-cockpit", name: data.label, roam: false, selectedMode: false,
+          label: { show: true, color: "#222" },
+          itemStyle: { borderColor: "#fff", borderWidth: 1 },
+          emphasis: { label: { show: true }, itemStyle: { areaColor: "#f2c14e" } },
+          data: data.regions.map(function (r) {
+            var item = { name: r.name, value: r.value };
+            if (r.code === data.selected) {
+              item.itemStyle = { borderColor: "#222", borderWidth: 2 };
+            }
+            return item;
+          })
+        }]
       });
+      chart.on("click", function (p) {
+        var region = byName[p.name];
+        if (region) {
+          drillTo(region.url);
+        }
+      });
+      el.dataset.drawn = "true";
+    });
   }
 
   function drawAll() {
@@ -157,9 +123,5 @@
   window.addEventListener("popstate", function () { window.location.reload(); });
   window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", drawAll);
-  } else {
-    drawAll();
-  }
+  C.ready(drawAll);
 })();

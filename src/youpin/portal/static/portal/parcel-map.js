@@ -10,17 +10,7 @@
   var ACCENT = "#b3261e";
   var charts = [];
 
-  function readData(el) {
-    var node = document.getElementById(el.dataset.source);
-    if (!node) {
-      return null;
-    }
-    try {
-      return JSON.parse(node.textContent);
-    } catch (err) {
-      return null;
-    }
-  }
+  var C = window.YoupinCharts;
 
   function segments(points) {
     var out = [];
@@ -30,9 +20,7 @@
     return out;
   }
 
-  function draw(el, data, geojson) {
-    var mapName = "youpin-parcel-" + (el.id || "map");
-    window.echarts.registerMap(mapName, geojson);
+  function draw(el, data, mapName) {
     var chart = window.echarts.init(el, null, { renderer: "canvas" });
     charts.push(chart);
     var last = data.points.length - 1;
@@ -76,22 +64,12 @@
   }
 
   function start(el) {
-    var data = readData(el);
+    var data = C.readJson(el.dataset.source);
     if (!data || !data.points || !data.points.length) {
       return;
     }
-    fetch(el.dataset.geojson, { credentials: "same-origin", headers: { Accept: "application/geo+json" } })
-      .then(function (response) {
-        if (!response.ok) {
-          throw new Error("HTTP " + response.status);
-        }
-        return response.json();
-      })
-      .then(function (geojson) { draw(el, data, geojson); })
-      .catch(function () {
-        el.classList.add("chart--failed");
-        el.textContent = el.dataset.failed || "地图加载失败";
-      });
+    var mapName = "youpin-parcel-" + (el.id || "map");
+    C.withMap(el, mapName, function () { draw(el, data, mapName); });
   }
 
   function init() {
@@ -104,9 +82,5 @@
     });
   }
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", init);
-  } else {
-    init();
-  }
+  C.ready(init);
 })();

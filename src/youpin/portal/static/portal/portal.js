@@ -11,28 +11,12 @@
   var SECOND = "#2f6f5e";
   var charts = [];
 
-  function pageLang() {
-    return document.documentElement.lang || "zh-Hans";
-  }
-
-  function compact(value) {
-    return new Intl.NumberFormat(pageLang(), { notation: "compact", maximumFractionDigits: 1 }).format(value);
-  }
-
-  function full(value) {
-    return new Intl.NumberFormat(pageLang(), { maximumFractionDigits: 2 }).format(value);
-  }
+  var C = window.YoupinCharts;
+  var compact = C.compact;
+  var full = C.full;
 
   function readData(el) {
-    var node = document.getElementById(el.dataset.source);
-    if (!node) {
-      return null;
-    }
-    try {
-      return JSON.parse(node.textContent);
-    } catch (err) {
-      return null;
-    }
+    return C.readJson(el.dataset.source);
   }
 
   function start(el) {
@@ -62,51 +46,39 @@
   }
 
   function drawCountyMap(el, data) {
-    fetch(el.dataset.geojson, { credentials: "same-origin", headers: { Accept: "application/geo+json" } })
-      .then(function (response) {
-        if (!response.ok) {
-          throw new Error("HTTP " + response.status);
-        }
-        return response.json();
-      })
-      .then(function (geojson) {
-        var mapName = "youpin-counties-" + (el.id || "map");
-        window.echarts.registerMap(mapName, geojson);
-        var values = data.map.map(function (d) { return d.value; });
-        var chart = start(el);
-        chart.setOption({
-          tooltip: {
-            trigger: "item",
-            formatter: function (p) {
-              var v = typeof p.value === "number" && !isNaN(p.value) ? full(p.value) : "—";
-              return p.name + "<br>" + data.map_label + "：" + v;
-            }
-          },
-          visualMap: {
-            min: 0,
-            max: Math.max.apply(null, values.concat([1])),
-            calculable: true,
-            left: 8,
-            bottom: 8,
-            inRange: { color: ["#f7ede2", "#e7a98b", ACCENT] },
-            formatter: compact
-          },
-          series: [{
-            type: "map",
-            map: mapName,
-            name: data.map_label,
-            roam: false,
-            label: { show: true, color: "#222" },
-            emphasis: { label: { show: true }, itemStyle: { areaColor: "#f2c14e" } },
-            itemStyle: { borderColor: "#fff", borderWidth: 1 },
-            data: data.map
-          }]
-        });
-      })
-      .catch(function () {
-        el.classList.add("chart--failed");
-        el.textContent = el.dataset.failed || "地图加载失败";
+    var mapName = "youpin-counties-" + (el.id || "map");
+    C.withMap(el, mapName, function () {
+      var values = data.map.map(function (d) { return d.value; });
+      var chart = start(el);
+      chart.setOption({
+        tooltip: {
+          trigger: "item",
+          formatter: function (p) {
+            var v = typeof p.value === "number" && !isNaN(p.value) ? full(p.value) : "—";
+            return p.name + "<br>" + data.map_label + "：" + v;
+          }
+        },
+        visualMap: {
+          min: 0,
+          max: Math.max.apply(null, values.concat([1])),
+          calculable: true,
+          left: 8,
+          bottom: 8,
+          inRange: { color: ["#f7ede2", "#e7a98b", ACCENT] },
+          formatter: compact
+        },
+        series: [{
+          type: "map",
+          map: mapName,
+          name: data.map_label,
+          roam: false,
+          label: { show: true, color: "#222" },
+          emphasis: { label: { show: true }, itemStyle: { areaColor: "#f2c14e" } },
+          itemStyle: { borderColor: "#fff", borderWidth: 1 },
+          data: data.map
+        }]
       });
+    });
   }
 
   function init() {
@@ -129,9 +101,5 @@
     });
   }
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", init);
-  } else {
-    init();
-  }
+  C.ready(init);
 })();

@@ -7,53 +7,40 @@
 (function () {
   "use strict";
 
+  var C = window.YoupinCharts;
+
   function draw(el) {
-    var node = document.getElementById(el.dataset.source);
-    var data;
-    try {
-      data = JSON.parse(node.textContent);
-    } catch (err) {
+    var data = C.readJson(el.dataset.source);
+    if (!data) {
       return;
     }
-    fetch(el.dataset.geojson, { credentials: "same-origin", headers: { Accept: "application/geo+json" } })
-      .then(function (response) {
-        if (!response.ok) {
-          throw new Error("HTTP " + response.status);
-        }
-        return response.json();
-      })
-      .then(function (geojson) {
-        var mapName = "youpin-villages-" + (el.id || "map");
-        window.echarts.registerMap(mapName, geojson);
-        var chart = window.echarts.init(el, null, { renderer: "canvas" });
-        function points(name, list, color, size, symbol) {
-          return {
-            name: name, type: "scatter", coordinateSystem: "geo", data: list,
-            symbol: symbol || "circle", symbolSize: size, itemStyle: { color: color, opacity: 0.85 }
-          };
-        }
-        chart.setOption({
-          tooltip: { trigger: "item", formatter: function (p) { return p.seriesName + "<br>" + p.name; } },
-          legend: { bottom: 0 },
-          geo: {
-            map: mapName, roam: true,
-            label: { show: true, color: "#555" },
-            itemStyle: { areaColor: "#f7f3ec", borderColor: "#b9ad9c" },
-            emphasis: { label: { show: true }, itemStyle: { areaColor: "#efe6d6" } }
-          },
-          series: [
-            points(data.served_label, data.served, "#2f6f5e", 6),
-            points(data.unserved_label, data.unserved, "#b3261e", 7),
-            points(data.township_label, data.townships, "#f2a900", 11, "diamond")
-          ]
-        });
-        el.dataset.drawn = "true";
-        window.addEventListener("resize", function () { chart.resize(); });
-      })
-      .catch(function () {
-        el.classList.add("chart--failed");
-        el.textContent = el.dataset.failed || "地图加载失败";
+    var mapName = "youpin-villages-" + (el.id || "map");
+    C.withMap(el, mapName, function () {
+      var chart = window.echarts.init(el, null, { renderer: "canvas" });
+      function points(name, list, color, size, symbol) {
+        return {
+          name: name, type: "scatter", coordinateSystem: "geo", data: list,
+          symbol: symbol || "circle", symbolSize: size, itemStyle: { color: color, opacity: 0.85 }
+        };
+      }
+      chart.setOption({
+        tooltip: { trigger: "item", formatter: function (p) { return p.seriesName + "<br>" + p.name; } },
+        legend: { bottom: 0 },
+        geo: {
+          map: mapName, roam: true,
+          label: { show: true, color: "#555" },
+          itemStyle: { areaColor: "#f7f3ec", borderColor: "#b9ad9c" },
+          emphasis: { label: { show: true }, itemStyle: { areaColor: "#efe6d6" } }
+        },
+        series: [
+          points(data.served_label, data.served, "#2f6f5e", 6),
+          points(data.unserved_label, data.unserved, "#b3261e", 7),
+          points(data.township_label, data.townships, "#f2a900", 11, "diamond")
+        ]
       });
+      el.dataset.drawn = "true";
+      window.addEventListener("resize", function () { chart.resize(); });
+    });
   }
 
   function init() {
@@ -63,9 +50,5 @@
     document.querySelectorAll('[data-chart="village-map"]').forEach(draw);
   }
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", init);
-  } else {
-    init();
-  }
+  C.ready(init);
 })();
