@@ -166,6 +166,7 @@ def plan_detail(plan: DeliveryPlan, scope: Scope) -> dict[str, Any]:
         "hub_point": {"lon": plan.hub.lon, "lat": plan.hub.lat},
         "coord_source": plan.hub.coord_source,
         "routes": routes,
+        "line_runs": [] if carrier_only else comp.get("lines", []),
         "on_lines": on_lines,
         "unplanned": unplanned,
         "comparison": comp,

@@ -290,10 +290,12 @@ def plan_delivery(
     for run in assignment.runs:
         runs_by_line[run.line].append(run)
     specs = {v.id: v for v in world.line_vehicles}
+    on_line: dict[int, Metrics] = {}
     for spec in world.lines:
         legs = _line_legs(world, spec.stops)
         vehicle = specs.get(spec.vehicle) if spec.vehicle else None
-        joint_metrics = joint_metrics + line_metrics(spec, runs_by_line[spec.id], legs, vehicle)
+        on_line[spec.id] = line_metrics(spec, runs_by_line[spec.id], legs, vehicle)
+        joint_metrics = joint_metrics + on_line[spec.id]
     alone = _alone(world, seconds, seed, cpu_time)
     data = comparison(joint_metrics, alone)
     data["lines"] = [
@@ -303,6 +305,9 @@ def plan_delivery(
             "departures": len(spec.departures),
             "parcels": sum(len(r.parcels) for r in runs_by_line[spec.id]),
             "vehicle": spec.vehicle,
+            "vehicles": on_line[spec.id].vehicles,
+            "km": round(on_line[spec.id].distance_m / 1000, 1),
+            "hours": round(on_line[spec.id].duration_s / 3600, 2),
         }
         for spec in world.lines
     ]

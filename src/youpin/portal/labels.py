@@ -68,6 +68,8 @@ STATION_KIND_LABELS = (
     gettext_noop("体验店"),
 )
 
+EXCEPTION_KIND_LABELS = (gettext_noop("破损"), gettext_noop("拒收"), gettext_noop("地址错误"))
+
 ALL_LABELS = (
     ROLE_LABELS
     + PLATFORM_LABELS
@@ -75,4 +77,5 @@ ALL_LABELS = (
     + ORDER_STATUS_LABELS
     + TRACKING_STATUS_LABELS
     + STATION_KIND_LABELS
+    + EXCEPTION_KIND_LABELS
 )

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
 
+from youpin.accounts.models import Role
+from youpin.accounts.scoping import Scope
 from youpin.delivery import services
-from youpin.delivery.models import DeliveryPlan, PlanParcel, PlanStop
+from youpin.delivery.models import DeliveryPlan, PlanParcel, PlanStop, Vehicle
+from youpin.delivery.present import plan_detail
 from youpin.delivery.selectors import (
     parcels_waiting_at_hub,
     parcels_waiting_at_stations,
@@ -150,3 +154,34 @@ def test_a_plan_breaking_a_constraint_is_solved_again(
     plan = plan_delivery(world.hub, DAY, seconds=0.5, seed=7)
     assert calls[:2] == [(0.5, 7), (1.0, 8)]
     assert DeliveryPlan.objects.filter(pk=plan.pk).exists()
+
+
+def test_a_vehicle_line_counts_in_the_totals_and_is_shown(world: World) -> None:
+    """A freight line run by a van adds its departures' km and one vehicle to the plan's
+    totals, and the plan page data list it beside the routes, so the totals add up."""
+    line_van = Vehicle.objects.create(
+        plate="宁E·T0003",
+        hub=world.hub,
+        capacity_kg=2,
+        capacity_m3=Decimal("0.05"),
+        fixed_cost=Decimal("80"),
+        cost_per_km=Decimal("1.00"),
+    )
+    world.line.bus_line = None
+    world.line.vehicle = line_van
+    world.line.save()
+    plan = plan_delivery(world.hub, DAY, seconds=1, seed=1)
+    routes = list(plan.routes.all())
+    detail = plan_detail(plan, Scope(role=Role.OPERATOR))
+    (run,) = detail["line_runs"]
+    assert run["vehicle"] == line_van.plate
+    assert run["departures"] == 1
+    assert run["km"] > 0
+    assert run["vehicles"] == 1
+    assert plan.vehicles_used == len(routes) + 1
+    assert abs(plan.distance_m - sum(r.distance_m for r in routes) - run["km"] * 1000) <= 50
+    assert all(r.plate != line_van.plate for r in routes)  # the line's van is not a route
+    carrier_view = plan_detail(
+        plan, Scope(role=Role.CARRIER, carrier_id=world.parcels["d1"].carrier_id)
+    )
+    assert carrier_view["line_runs"] == []

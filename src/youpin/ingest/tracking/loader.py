@@ -19,7 +19,9 @@ all its events in one statement per slice of parcels. Works on SQLite (3.33 or l
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import functools
+import json
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -47,7 +49,7 @@ STEPS = (
     + " ELSE '99' END"
 )
 KEY_WIDTH = 16  # TrackingEvent.dedupe_key
-# PostgreSQL types of the staging columns (the staging table's, and the arrays' of a push).
+# PostgreSQL types of the staging columns (the staging table's, and a push's JSON rows').
 PG_TYPES = {
     "carrier_id": "bigint",
     "occurred_at": "timestamptz",
@@ -60,17 +62,38 @@ PG_TYPES = {
 PG_TYPES.update({c: "text" for c in STAGE_COLUMNS if c not in PG_TYPES})
 RECIPIENT_STATUSES = "('out_for_delivery', 'ready_for_pickup', 'delivered')"
 FUTURE = int(EventFlag.FUTURE)
+_BUILT: dict[tuple[str, bool, bool], str] = {}  # statements by (name, postgres, inline)
+
+
+# psycopg's threshold that prepares only the statements executed with `prepare=True`, set
+# while `prepared_cursor` is open: Django leaves preparation off (`prepare_threshold =
+# None`), and with it off psycopg also skips its bookkeeping for Django's own queries.
+PREPARE_WHEN_ASKED = 2**31 - 1
+
+
+@functools.lru_cache(maxsize=64)
+def numbered(sql: str) -> bytes:
+    """`sql` with its `%s` placeholders as PostgreSQL's `$1, $2, …`, for a raw cursor (which
+    sends the text as it is: no parsing of the statement on every call)."""
+    parts = sql.split("%s")
+    if any("%" in part for part in parts):
+        raise ValueError("only %s placeholders are supported")
+    return (parts[0] + "".join(f"${n}{part}" for n, part in enumerate(parts[1:], 1))).encode()
 
 
 class _Prepared:
-    """A psycopg cursor whose `execute` prepares the statement (once per connection)."""
+    """A raw psycopg cursor whose `execute` takes `%s` placeholders and, with `prepare`,
+    prepares the statement (once per connection)."""
 
-    def __init__(self, cursor: Any) -> None:
+    def __init__(self, cursor: Any, *, prepare: bool = True) -> None:
         self.cursor = cursor
+        self.prepare = prepare
 
-    def execute(self, sql: str, params: Sequence[object] | None = None) -> None:
-        """Run a statement, prepared."""
-        self.cursor.execute(sql, params, prepare=True)
+    def execute(
+        self, sql: str, params: Sequence[object] | None = None, *, prepare: bool = True
+    ) -> None:
+        """Run a statement, prepared if the cursor prepares and `prepare` is not False."""
+        self.cursor.execute(numbered(sql), params, prepare=self.prepare and prepare)
 
     def fetchone(self) -> Any:
         """The next row."""
@@ -84,6 +107,38 @@ class _Prepared:
     def rowcount(self) -> int:
         """Rows the last statement changed."""
         return int(self.cursor.rowcount)
+
+
+def _as_json(rows: Sequence[tuple[object, ...]]) -> str:
+    """Staging rows as a JSON array of objects keyed by `STAGE_COLUMNS` (for
+    `json_to_recordset`)."""
+    objects = [dict(zip(STAGE_COLUMNS, row, strict=True)) for row in rows]
+    return json.dumps(objects, ensure_ascii=False)
+
+
+def _int_array(values: Iterable[int]) -> str:
+    """Integers as a PostgreSQL array literal: '{1,2,3}'."""
+    return "{" + ",".join(str(int(value)) for value in values) + "}"
+
+
+@contextmanager
+def prepared_cursor(*, prepare: bool = True) -> Iterator[_Prepared]:
+    """PostgreSQL: a cursor that binds parameters on the server and (with `prepare`)
+    prepares each statement once per connection, so a statement repeated on every push is
+    parsed, analysed and planned once, not each time (Django's cursors quote every
+    parameter into the text). Its errors come out as Django's (`django.db.IntegrityError`,
+    …, with the driver's error as `__cause__`), as from a Django cursor, so callers can
+    tell a race or a deadlock worth retrying from a real failure."""
+    connection.ensure_connection()
+    raw = connection.connection
+    threshold = raw.prepare_threshold
+    if threshold is None:
+        raw.prepare_threshold = PREPARE_WHEN_ASKED
+    try:
+        with connection.wrap_database_errors, psycopg.RawCursor(raw) as cursor:
+            yield _Prepared(cursor, prepare=prepare)
+    finally:
+        raw.prepare_threshold = threshold
 
 
 @dataclass
@@ -124,7 +179,7 @@ class StageLoader:
     def prepare(self, *, bulk: bool = False) -> None:
         """Create the temporary tables if this connection has none, and empty them.
 
-        A push on PostgreSQL needs none: its rows travel as arrays in the statement itself
+        A push on PostgreSQL needs none: its rows travel as JSON in the statement itself
         (`inline`), which spares the server the temporary tables' writes and truncations.
         For a big file, SQLite keeps its temporary tables in memory with a larger page
         cache (128 MB) while the event table's indexes grow, and PostgreSQL commits
@@ -192,8 +247,8 @@ class StageLoader:
         stamp = utc_text(now, postgres=self.postgres)
         with self._cursor() as cursor:
             if self.inline:
-                columns = [list(column) for column in zip(*self._rows, strict=True)]
-                cursor.execute(self._one_statement_sql(), [*columns, stamp, stamp, batch_id])
+                sql = self._built("one statement", self._one_statement_sql)
+                cursor.execute(sql, [_as_json(self._rows), stamp, stamp, batch_id])
                 found = cursor.fetchone()
                 result.parcels_created = int(found[0])
                 result.events_created, result.events_updated = int(found[1]), int(found[2])
@@ -256,18 +311,19 @@ class StageLoader:
         )
 
     def _one_statement_sql(self) -> str:
-        """PostgreSQL, a push: parcels, links and events in one statement, from arrays.
+        """PostgreSQL, a push: parcels, links and events in one statement, from JSON.
 
-        The rows come as one array per column; the new parcels come back from their
-        INSERT, the others are looked up with the statement's snapshot. Returns parcels
-        created, events created, events updated (xmax is 0 on a row the statement
-        inserted, set on one it updated), and the touched parcels with their weights.
+        The rows come as one JSON parameter, an array of objects (psycopg would dump
+        seventeen column arrays element by element in Python; `json.dumps` runs in C).
+        The new parcels come back from their INSERT, the others are looked up with the
+        statement's snapshot. Returns parcels created, events created, events updated
+        (xmax is 0 on a row the statement inserted, set on one it updated), and the
+        touched parcels with their weights.
         """
         prefixed = ", ".join(f"s.{c}" for c in STAGE_COLUMNS if c != "parcel_id")
-        arrays = ", ".join(f"%s::{PG_TYPES[c]}[]" for c in STAGE_COLUMNS)
+        typed = ", ".join(f"{c} {PG_TYPES[c]}" for c in STAGE_COLUMNS)
         return (
-            f"WITH {STAGE} AS (SELECT * FROM unnest({arrays})"
-            f" AS s({', '.join(STAGE_COLUMNS)})),"
+            f"WITH {STAGE} AS (SELECT * FROM json_to_recordset(%s::json) AS s({typed})),"
             f" fresh AS ({self._parcels_sql()} RETURNING id, carrier_id, waybill_no),"
             f" linked AS (SELECT {prefixed}, COALESCE(s.parcel_id, f.id,"
             f" (SELECT p.id FROM {PARCELS} AS p WHERE p.carrier_id = s.carrier_id"
@@ -326,20 +382,16 @@ class StageLoader:
 
     @contextmanager
     def _cursor(self) -> Iterator[Any]:
-        """A cursor for this module's statements. On PostgreSQL it binds parameters on the
-        server and prepares each statement once per connection, so the big statements
-        are planned once, not on every push (Django's own cursors bind on the client).
-        Its errors come out as Django's (`django.db.IntegrityError`, …, with the driver's
-        error as `__cause__`), as from a Django cursor, so callers can tell a race or a
-        deadlock worth retrying from a real failure."""
+        """A cursor for this module's statements: `prepared_cursor` on PostgreSQL, Django's
+        on SQLite. Only a push's or a check-in's statements (`inline`) are prepared: a
+        file's run a few hundred times at most, and with chunk-sized tables a plan chosen
+        once for all of them could be the wrong one."""
         if not self.postgres:
             with connection.cursor() as cursor:
                 yield cursor
             return
-        connection.ensure_connection()
-        raw = connection.connection
-        with connection.wrap_database_errors, psycopg.Cursor(raw) as cursor:
-            yield _Prepared(cursor)
+        with prepared_cursor(prepare=self.inline) as cursor:
+            yield cursor
 
     def _changes(self, cursor: object) -> int:
         """Rows changed by the last statement (SQLite's driver only counts statements it
@@ -357,7 +409,11 @@ class StageLoader:
         if len(rows) <= FEW_ROWS:
             values = ", ".join([marks] * len(rows))
             params = [value for row in rows for value in row]
-            cursor.execute(f"INSERT INTO {STAGE} ({columns}) VALUES {values}", params)  # type: ignore[attr-defined]
+            insert = f"INSERT INTO {STAGE} ({columns}) VALUES {values}"
+            if self.postgres:  # as many statements as chunk lengths: not worth preparing
+                cursor.execute(insert, params, prepare=False)  # type: ignore[attr-defined]
+            else:
+                cursor.execute(insert, params)  # type: ignore[attr-defined]
             return
         if self.postgres:
             raw = cursor.cursor  # type: ignore[attr-defined]
@@ -425,7 +481,25 @@ class StageLoader:
         One pass of aggregates: each "latest X" is the maximum of a fixed-width sort key
         (time, then the event's key) with X appended, cut off again after grouping.
         """
-        stamp = utc_text(now, postgres=self.postgres)
+        params: list[object] = []
+        if self.inline:  # the touched parcels travel as arrays (in text: dumped in C)
+            params = [_int_array(self._touched), _int_array(self._touched.values())]
+        sql = self._built("recompute", self._recompute_sql)
+        with self._cursor() as cursor:
+            cursor.execute(sql, [*params, low, high, utc_text(now, postgres=self.postgres)])
+            return self._changes(cursor)
+
+    def _built(self, name: str, build: Callable[[], str]) -> str:
+        """A statement built once per kind of loader (the same text object each time)."""
+        key = (name, self.postgres, self.inline)
+        sql = _BUILT.get(key)
+        if sql is None:
+            sql = _BUILT[key] = build()
+        return sql
+
+    def _recompute_sql(self) -> str:
+        """The statement of `recompute` (parameters: the touched arrays when inline, the
+        bounds, the time)."""
         d = self.distinct
         when = (
             "to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')"
@@ -437,17 +511,16 @@ class StageLoader:
         known = "CASE WHEN e.status = 'unknown' THEN '0' ELSE '1' END"
         latest = f"CASE WHEN {present} THEN '1' ELSE '0' END || {known} || {at} || {STEPS}"
         tail = 26 + KEY_WIDTH + 1  # where the appended value starts, after `at`
-        touched, params = TOUCHED, []
+        touched = TOUCHED
         if self.inline:  # the touched parcels travel as arrays
             touched = "unnest(%s::bigint[], %s::integer[]) AS t(parcel_id, weight_g)"
             touched = f"(SELECT * FROM {touched})"
-            params = [list(self._touched), list(self._touched.values())]
         number = "bigint"
         # SQLite must loop over the touched parcels and look their events up, not scan
         # every event in the id range (a push's range can span the whole table): its
         # CROSS JOIN keeps the written order. PostgreSQL plans this itself.
         drive = "JOIN" if self.postgres else "CROSS JOIN"
-        sql = (
+        return (
             "WITH derived AS (SELECT e.parcel_id,"
             f" substr(MAX({latest} || e.status), {tail + 4}) AS status,"
             f" MIN(CASE WHEN {present} AND e.status = 'picked_up' THEN e.occurred_at END)"
@@ -483,6 +556,3 @@ class StageLoader:
             f" OR ({PARCELS}.sender_place_id IS NULL AND d.sender_place_id IS NOT NULL)"
             f" OR ({PARCELS}.recipient_place_id IS NULL AND d.recipient_place_id IS NOT NULL))"
         )
-        with self._cursor() as cursor:
-            cursor.execute(sql, [*params, low, high, stamp])
-            return self._changes(cursor)

@@ -31,7 +31,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-import psycopg
 from django.conf import settings
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
@@ -59,6 +58,7 @@ from youpin.ingest.tracking.carriers import (
     carrier_codes,
     carrier_codes_stamped,
 )
+from youpin.ingest.tracking.loader import prepared_cursor
 from youpin.ingest.tracking.messages import MessageTally
 from youpin.ingest.tracking.service import TrackingIngestCounts, tracking_ingest
 from youpin.ingest.tracking.signatures import (
@@ -171,6 +171,38 @@ def push_receive(
 
 _PUSH_FIELDS = [f for f in InboundPush._meta.concrete_fields if not f.primary_key]
 PUSHES = InboundPush._meta.db_table
+_INSERT = (
+    f"INSERT INTO {PUSHES} ({', '.join(str(f.column) for f in _PUSH_FIELDS)})"
+    f" VALUES ({', '.join(['%s'] * len(_PUSH_FIELDS))}) RETURNING id"
+)
+_EARLIER = (
+    f"SELECT id FROM {PUSHES} WHERE provider = %s AND body_sha256 = %s AND status = %s"
+    " ORDER BY received_at DESC, id DESC LIMIT 1"
+)
+_STORE_LOOKING_AROUND = (  # PostgreSQL: one statement
+    f"WITH earlier AS ({_EARLIER}), stored AS ({_INSERT}), carriers AS"
+    f" ({CARRIER_FINGERPRINT_SQL}) SELECT stored.id, (SELECT id FROM earlier),"
+    " carriers.* FROM stored, carriers"
+)
+_LOOK_AROUND = f"SELECT ({_EARLIER}), carriers.* FROM ({CARRIER_FINGERPRINT_SQL}) AS carriers"
+
+
+def _values(push: InboundPush) -> list[object]:
+    """The push's column values in `_PUSH_FIELDS` order, ready for the driver.
+
+    On PostgreSQL psycopg adapts the attributes as they are (the address through its field,
+    which normalises it); the ORM's per-field preparation cost more than the rest of the
+    statement's Python. SQLite needs Django's own text forms of times."""
+    if connection.vendor != "postgresql":
+        return [f.get_db_prep_save(f.pre_save(push, True), connection) for f in _PUSH_FIELDS]
+    if push.received_at is None:  # what `auto_now_add` would do
+        push.received_at = timezone.now()
+    return [
+        getattr(push, f.attname)
+        if f.attname != "remote_addr"
+        else f.get_db_prep_save(push.remote_addr, connection)
+        for f in _PUSH_FIELDS
+    ]
 
 
 def _store(
@@ -182,34 +214,19 @@ def _store(
     latest applied push with the same body, if any, and the carriers' fingerprint; else
     (None, ()).
     """
-    columns = ", ".join(str(f.column) for f in _PUSH_FIELDS)
-    marks = ", ".join(["%s"] * len(_PUSH_FIELDS))
-    values = [f.get_db_prep_save(f.pre_save(push, True), connection) for f in _PUSH_FIELDS]
-    insert = f"INSERT INTO {PUSHES} ({columns}) VALUES ({marks}) RETURNING id"
-    earlier = (
-        f"SELECT id FROM {PUSHES} WHERE provider = %s AND body_sha256 = %s AND status = %s"
-        " ORDER BY received_at DESC, id DESC LIMIT 1"
-    )
+    values = _values(push)
     around = [push.provider, push.body_sha256, PushStatus.APPLIED.value]
     found: tuple[object, ...] = (None, ())
     with _cursor() as cursor:
         if look_around and connection.vendor == "postgresql":
-            cursor.execute(
-                f"WITH earlier AS ({earlier}), stored AS ({insert}), carriers AS"
-                f" ({CARRIER_FINGERPRINT_SQL}) SELECT stored.id, (SELECT id FROM earlier),"
-                " carriers.* FROM stored, carriers",
-                [*around, *values],
-            )
+            cursor.execute(_STORE_LOOKING_AROUND, [*around, *values])
             row = cursor.fetchone()
             push.pk, found = row[0], (row[1], tuple(row[2:]))
         else:
-            cursor.execute(insert, values)
+            cursor.execute(_INSERT, values)
             push.pk = cursor.fetchone()[0]
             if look_around:
-                cursor.execute(
-                    f"SELECT ({earlier}), carriers.* FROM ({CARRIER_FINGERPRINT_SQL}) AS carriers",
-                    around,
-                )
+                cursor.execute(_LOOK_AROUND, around)
                 row = cursor.fetchone()
                 found = (row[0], tuple(row[1:]))
     push._state.adding = False
@@ -312,19 +329,24 @@ def _mark_seen(push: InboundPush, earlier: int) -> PushOutcome:
     return PushOutcome(push.pk, push.status, push.reason)
 
 
+_RECORD = (
+    f"UPDATE {PUSHES} SET status = %s, reason = %s, events = %s, batch_id = %s,"
+    " signature_ok = %s WHERE id = %s"
+)
+# SET LOCAL synchronous_commit = off, as part of the statement
+_RECORD_WITHOUT_WAITING = (
+    "WITH async AS (SELECT set_config('synchronous_commit', 'off', true))"
+    + _RECORD.replace(" WHERE id = %s", " FROM async WHERE id = %s")
+)
+
+
 def _record(push: InboundPush) -> None:
     """Write what became of a push in one raw statement. Inside the apply transaction on
     PostgreSQL, the same round trip lets that transaction commit without waiting for the
     disk (see `push_apply`)."""
-    sql = (
-        f"UPDATE {PUSHES} SET status = %s, reason = %s, events = %s, batch_id = %s,"
-        " signature_ok = %s WHERE id = %s"
-    )
+    sql = _RECORD
     if connection.vendor == "postgresql" and connection.in_atomic_block:
-        # SET LOCAL synchronous_commit = off, as part of this statement
-        sql = "WITH async AS (SELECT set_config('synchronous_commit', 'off', true))" + sql.replace(
-            " WHERE id = %s", " FROM async WHERE id = %s"
-        )
+        sql = _RECORD_WITHOUT_WAITING
     params: list[Any] = [
         push.status,
         push.reason,
@@ -339,32 +361,16 @@ def _record(push: InboundPush) -> None:
 
 @contextmanager
 def _cursor() -> Iterator[Any]:
-    """A cursor for the push's own statements. On PostgreSQL it binds parameters on the
-    server and prepares each statement once per connection (Django's cursors quote every
-    parameter into the text, the whole body included, and the server plans each time);
-    its errors come out as Django's. On SQLite, Django's cursor."""
+    """A cursor for the push's own statements: on PostgreSQL the loader's prepared cursor
+    (parameters bound on the server, each statement prepared once per connection; Django's
+    cursors quote every parameter into the text, the whole body included, and the server
+    would parse and plan it each time); on SQLite, Django's."""
     if connection.vendor != "postgresql":
         with connection.cursor() as cursor:
             yield cursor
         return
-    connection.ensure_connection()
-    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as raw:
-        yield _PreparedCursor(raw)
-
-
-class _PreparedCursor:
-    """A psycopg cursor whose `execute` prepares the statement."""
-
-    def __init__(self, cursor: psycopg.Cursor[Any]) -> None:
-        self.cursor = cursor
-
-    def execute(self, sql: str, params: Sequence[object]) -> None:
-        """Run a statement, prepared."""
-        self.cursor.execute(sql, params, prepare=True)
-
-    def fetchone(self) -> Any:
-        """The next row."""
-        return self.cursor.fetchone()
+    with prepared_cursor() as cursor:
+        yield cursor
 
 
 def _apply(
