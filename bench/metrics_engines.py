@@ -18,6 +18,15 @@ With `--generate` the database is filled first (migrate, divisions, `youpin demo
 
 Prints one JSON document (and the median per engine). The machine's load matters for the
 wall clock: say whether it was quiet when you quote the figures.
+
+The two layers (docs/METRICS.md): `--materialize` first builds the daily layer from the raw
+snapshots on each Parquet engine (timed: the full build, and the rebuild of `--new-day`),
+`--sources raw,layer` runs the metric set from the raw tables and/or from the layer. A
+snapshot made bigger by `bench/parquet_scale_up.py` is used as is with `--skip-export`:
+
+    DATABASE_URL=sqlite:////tmp/youpin-bench/metrics1.sqlite3 \
+        .venv/bin/python bench/metrics_engines.py --parquet /tmp/youpin-bench/parquet100 \
+        --skip-export --engines duckdb --materialize --sources layer --runs 5
 """
 
 from __future__ import annotations
@@ -74,6 +83,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--engines", default="duckdb,spark,db")
     parser.add_argument("--spark-memory", default="4g")
+    parser.add_argument("--sources", default="raw", help="raw, layer or raw,layer")
+    parser.add_argument("--materialize", action="store_true", help="build the layer first")
+    parser.add_argument("--new-day", default="2025-12-31", help="the day rebuilt incrementally")
     args = parser.parse_args()
     if args.generate:
         generate(args.scale)
@@ -81,20 +93,13 @@ def main() -> None:
     import django
 
     django.setup()
-    from youpin.commerce.models import Order, OrderLine
-    from youpin.logistics.models import Parcel, TrackingEvent
+    from youpin.metrics.definitions import days_from_civil
     from youpin.metrics.engines import spark_session
-    from youpin.metrics.export import export_parquet
-    from youpin.metrics.runner import metrics_run
+    from youpin.metrics.export import export_parquet, parquet_row_counts
+    from youpin.metrics.runner import layer_materialize, metrics_run
 
     out = args.parquet or default_parquet_dir()
-    sizes = {
-        "orders": Order.objects.count(),
-        "lines": OrderLine.objects.count(),
-        "parcels": Parcel.objects.count(),
-        "events": TrackingEvent.objects.count(),
-    }
-    report: dict[str, Any] = {"scale": args.scale, "rows": sizes, "parquet": str(out)}
+    report: dict[str, Any] = {"scale": args.scale, "parquet": str(out)}
     if not args.skip_export:
         done, wall, cpu = timed(lambda: export_parquet(out))
         report["export"] = {
@@ -103,6 +108,13 @@ def main() -> None:
             "bytes": sum(e.bytes for e in done),
             "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
         }
+    counts = parquet_row_counts(out)  # the snapshot's rows, from the Parquet footers
+    report["rows"] = {
+        "orders": counts["commerce_order"],
+        "lines": counts["commerce_orderline"],
+        "parcels": counts["logistics_parcel"],
+        "events": counts["logistics_trackingevent"],
+    }
     engines = [e.strip() for e in args.engines.split(",") if e.strip()]
     spark = None
     if "spark" in engines:
@@ -110,18 +122,40 @@ def main() -> None:
             lambda: spark_session(cores=os.cpu_count() or 2, memory=args.spark_memory)
         )
         report["spark_startup_s"] = round(wall, 2)
+    if args.materialize:
+        y, m, d = (int(x) for x in args.new_day.split("-"))
+        new_day = (days_from_civil(y, m, d),)
+        layer: dict[str, Any] = {}
+        for engine in (e for e in engines if e != "db"):
+            for label, days in (("full", None), (f"day {args.new_day}", new_day)):
+                info, wall, cpu = timed(
+                    lambda engine=engine, days=days: layer_materialize(
+                        engine, parquet_dir=out, days=days, spark=spark
+                    )
+                )
+                layer[f"{engine} {label}"] = {
+                    "wall_s": round(wall, 2),
+                    "cpu_s": round(cpu, 2),
+                    "rows": info.rows,
+                }
+        report["layer_build"] = layer
     results: dict[str, Any] = {}
     figures: dict[str, Any] = {}
-    for engine in engines:
+    sources = [x.strip() for x in args.sources.split(",") if x.strip()]
+    runs = [(e, src) for e in engines for src in sources if not (e == "db" and src == "layer")]
+    for engine, source in runs:
         walls, cpus = [], []
         for _ in range(args.runs):
             run, wall, cpu = timed(
-                lambda engine=engine: metrics_run(engine, parquet_dir=out, spark=spark)
+                lambda engine=engine, source=source: metrics_run(
+                    engine, parquet_dir=out, spark=spark, source=source
+                )
             )
             walls.append(wall)
             cpus.append(cpu)
-        results[engine] = run.results
-        figures[engine] = {
+        key = f"{engine} {source}"
+        results[key] = run.results
+        figures[key] = {
             "runs": args.runs,
             "median_wall_s": round(statistics.median(walls), 2),
             "min_wall_s": round(min(walls), 2),

@@ -9,15 +9,21 @@ from typing import Any
 from django.db import connection
 
 from youpin.commerce.retail_queries import region_prefix
+from youpin.metrics.definitions import LAYER_TABLES
 from youpin.metrics.engines import (
     ENGINES,
     Run,
+    build_layer,
     db_backend,
     duckdb_backend,
+    run_layer_metrics,
     run_metrics,
     spark_backend,
     spark_session,
 )
+from youpin.metrics.layer import LayerInfo, read_info, write_layer
+
+SOURCES = ("raw", "layer")
 
 
 def metrics_run(
@@ -27,11 +33,19 @@ def metrics_run(
     years: tuple[int, int] | None = None,
     names: list[str] | None = None,
     spark: Any = None,
+    source: str = "raw",
 ) -> Run:
-    """Run the metrics on `db` (Django's connection), `duckdb` or `spark` (Parquet snapshots)."""
+    """Run the metrics on `db` (Django's connection), `duckdb` or `spark` (Parquet snapshots).
+
+    `source="layer"`: from the daily layer written beside the snapshots (DuckDB, Spark).
+    """
     if engine not in ENGINES:
         raise ValueError(f"未知的引擎：{engine}（可选：{', '.join(ENGINES)}）")
+    if source not in SOURCES:
+        raise ValueError(f"未知的来源：{source}（可选：{', '.join(SOURCES)}）")
     prefix = region_prefix()
+    if source == "layer":
+        return _layer_run(engine, parquet_dir, prefix, years, names, spark)
     if engine == "db":
         connection.ensure_connection()
         with db_backend(connection.connection, connection.vendor) as con:
@@ -44,6 +58,64 @@ def metrics_run(
     session = spark or spark_session()
     con = spark_backend(parquet_dir, session)
     return run_metrics(con, engine, region_prefix=prefix, years=years, names=names)
+
+
+def _layer_run(
+    engine: str,
+    parquet_dir: Path | None,
+    prefix: str,
+    years: tuple[int, int] | None,
+    names: list[str] | None,
+    spark: Any,
+) -> Run:
+    """The metric set from a written daily layer, on DuckDB or Spark."""
+    if engine == "db" or parquet_dir is None:
+        raise ValueError("指标日层在 Parquet 目录里：用 --engine duckdb|spark --parquet DIR")
+    info = read_info(parquet_dir)
+    layer = tuple(LAYER_TABLES.values())
+    if engine == "duckdb":
+        with duckdb_backend(parquet_dir, tables=layer) as con:
+            return run_layer_metrics(
+                con, engine, info, region_prefix=prefix, years=years, names=names
+            )
+    con = spark_backend(parquet_dir, spark or spark_session(), tables=layer)
+    return run_layer_metrics(con, engine, info, region_prefix=prefix, years=years, names=names)
+
+
+def layer_materialize(
+    engine: str,
+    *,
+    parquet_dir: Path | None = None,
+    out_dir: Path | None = None,
+    years: tuple[int, int] | None = None,
+    days: tuple[int, ...] | None = None,
+    spark: Any = None,
+) -> LayerInfo:
+    """Compute the daily layer from raw rows on an engine and write it as Parquet.
+
+    From the database (`db`) or from the snapshots in `parquet_dir` (DuckDB, Spark); written
+    to `out_dir`, by default beside the snapshots. With `days`, only those days (and the
+    months of the monthly table) are rebuilt and replaced in the written layer.
+    """
+    if engine not in ENGINES:
+        raise ValueError(f"未知的引擎：{engine}（可选：{', '.join(ENGINES)}）")
+    target = out_dir or parquet_dir
+    if target is None:
+        raise ValueError("需要 --out 目录（db 引擎）或 --parquet 目录")
+    prefix = region_prefix()
+    if engine == "db":
+        connection.ensure_connection()
+        with db_backend(connection.connection, connection.vendor) as con:
+            info, tables = build_layer(con, engine, region_prefix=prefix, years=years, days=days)
+    elif parquet_dir is None:
+        raise ValueError("duckdb 与 spark 引擎需要 --parquet 目录")
+    elif engine == "duckdb":
+        with duckdb_backend(parquet_dir) as con:
+            info, tables = build_layer(con, engine, region_prefix=prefix, years=years, days=days)
+    else:
+        con = spark_backend(parquet_dir, spark or spark_session())
+        info, tables = build_layer(con, engine, region_prefix=prefix, years=years, days=days)
+    return write_layer(target, tables, info, days=days)
 
 
 def timed_run(engine: str, **kwargs: Any) -> tuple[Run, float, float]:

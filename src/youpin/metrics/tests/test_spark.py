@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 from youpin.metrics.engines import spark_session
-from youpin.metrics.runner import metrics_run
+from youpin.metrics.runner import layer_materialize, metrics_run
+from youpin.metrics.tests.test_layer import layer_rows
 
 pytestmark = [pytest.mark.spark, pytest.mark.django_db]
 
@@ -37,3 +38,18 @@ def test_spark_equals_duckdb_and_the_database(
     assert on_spark.results == duck.results == db.results
     assert on_spark.params.title_rules == db.params.title_rules
     assert all(on_spark.results[name] for name in on_spark.results)
+
+
+def test_spark_builds_the_same_layer_and_runs_the_set_from_it(
+    world: dict[str, Any], parquet_dir: Path, tmp_path: Path, spark: Any
+) -> None:
+    """The daily layer built on Spark equals DuckDB's; the set from it equals raw rows."""
+    years = (2024, 2025)
+    on_duckdb = tmp_path / "duckdb-layer"
+    layer_materialize("duckdb", parquet_dir=parquet_dir, out_dir=on_duckdb, years=years)
+    layer_materialize("spark", parquet_dir=parquet_dir, years=years, spark=spark)
+    assert layer_rows(parquet_dir) == layer_rows(on_duckdb)
+    from_layer = metrics_run(
+        "spark", parquet_dir=parquet_dir, years=years, spark=spark, source="layer"
+    )
+    assert from_layer.results == metrics_run("db", years=years).results
