@@ -13,7 +13,8 @@ database is dropped and created), migrates it and loads the divisions, then meas
   SQLite `executemany` of the `csv` module's rows in one transaction);
 * first: `youpin import orders FILE --platform douyin --merchant ID --no-refresh` in a fresh process
   (wall time including start-up), with the peak resident memory of its process tree
-  sampled every 100 ms (the loader and its parsing worker together);
+  sampled every 100 ms (the loader and its parsing worker together); on PostgreSQL it
+  takes the bulk path (one transaction, indexes built after: `first_bulk_load`);
 * again: the same command a second time (every order unchanged).
 
 Each run also records the load average when it started (these machines are shared) and
@@ -334,6 +335,7 @@ def main() -> None:
             "first_rss_mb": first_rss / 1024,
             "first_cpu_s": first_cpu,
             "first_server_cpu_s": first_server,
+            "first_bulk_load": (report.get("report") or {}).get("bulk_load"),
             "again_s": again,
             "again_rss_mb": again_rss / 1024,
             "again_cpu_s": again_cpu,

@@ -33,13 +33,19 @@ Progress = Callable[[int], None]  # told the rows read after each chunk
 
 
 @contextmanager
-def chunk_transaction() -> Iterator[None]:
+def chunk_transaction(*, bulk: bool = False) -> Iterator[None]:
     """One chunk's transaction; on PostgreSQL its commit does not wait for the disk.
 
     The chunk's rows and the batch's progress mark are in the same transaction, so a
     crash right after a commit can lose that commit only whole: the batch then says
     exactly which rows are in, and importing the file again resumes from there.
+    `bulk`: the chunk is part of the import's single transaction (orders_bulk.py), with
+    no savepoint of its own (an error fails the whole import anyway).
     """
+    if bulk:
+        with transaction.atomic(savepoint=False):
+            yield
+        return
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
@@ -102,6 +108,8 @@ class Loader:
         self.rows_read = 0
         self.position = 0
         self.started = time.monotonic()
+        self.bulk = False  # one transaction for the whole import (orders_bulk.py)
+        self.empty_table = False  # ... into an order table that held no order
 
     # messages --------------------------------------------------------------------------
 

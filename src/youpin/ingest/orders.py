@@ -3,10 +3,12 @@
 The file is kept and hashed (batches.py), parsed — in a second process for large
 files (orders_worker.py) — into prepared rows (orders_source.py, orders_prepare.py),
 and loaded in chunks, one transaction each (loading.py, orders_loader.py, refunds.py)
-with set-based statements (orders_store.py). A file that is not an export, or whose
-shop cannot be known, is refused before anything is written (ImportRefused, with the
-batch that records it). A batch that stopped half-way is resumed by importing the
-same file with the same options again. The design: docs/adr/0003-order-import.md.
+with set-based statements (orders_store.py) — on PostgreSQL a large file into a small
+order book as one transaction with the indexes built after (orders_bulk.py). A file
+that is not an export, or whose shop cannot be known, is refused before anything is
+written (ImportRefused, with the batch that records it). A batch that stopped half-way
+is resumed by importing the same file with the same options again. The design:
+docs/adr/0003-order-import.md.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from youpin.ingest.collector import fewer_collections
 from youpin.ingest.links import carrier_names, station_names
 from youpin.ingest.loading import Progress, RefundLoader
 from youpin.ingest.models import BatchKind, BatchSource, ImportBatch
+from youpin.ingest.orders_bulk import bulk_load
 from youpin.ingest.orders_loader import OrderLoader
 from youpin.ingest.orders_source import FileInfo, SourceSpec
 from youpin.ingest.orders_worker import order_chunks
@@ -155,19 +158,35 @@ def _run(
 ) -> None:
     """Parse and load: refuse the file, or load its chunks and finish the batch."""
     items = order_chunks(spec, parallel=parallel)
+    bulk = False
     try:
         info = next(items)
         assert isinstance(info, FileInfo)
         _check_file(batch, info)
         loader_class = RefundLoader if info.kind == "refunds" else OrderLoader
         loader = loader_class(batch, info, spec, resumed=resumed, progress=progress)
-        loader.run(items)
+        with bulk_load(batch.file_size if loader_class is OrderLoader else 0) as plan:
+            bulk = loader.bulk = plan.active
+            loader.empty_table = plan.empty
+            loader.run(items)
+            _close(items)
+            loader.second_pass(parallel=parallel)
+    except ImportRefused as exc:
+        if bulk and exc.batch is not None:  # recorded in the transaction that was rolled back
+            batch_refuse(exc.batch, exc.message)
+        raise
     finally:
-        close = getattr(items, "close", None)
-        if close is not None:
-            close()
-    loader.second_pass(parallel=parallel)
+        _close(items)
+    if bulk:
+        batch.report = {**(batch.report or {}), "bulk_load": {"indexes_built": len(plan.dropped)}}
     loader.finish()
+
+
+def _close(items: Iterator[object]) -> None:
+    """Stop the parsing worker (its generator), if not already stopped."""
+    close = getattr(items, "close", None)
+    if close is not None:
+        close()
 
 
 def _path(batch: ImportBatch) -> Path:

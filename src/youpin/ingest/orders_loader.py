@@ -141,7 +141,7 @@ class OrderLoader(Loader):
             todo.append(order)
         if chunk.last:
             mark = max(mark, *(m.row or 0 for m in [*self.carry, *chunk.messages]), 0)
-        with chunk_transaction():
+        with chunk_transaction(bulk=self.bulk):
             rejects_now = self._take_messages(chunk.messages, None if chunk.last else mark)
             rejects.rows += rejects_now.rows
             rejects.by_code.update(rejects_now.by_code)
@@ -161,7 +161,7 @@ class OrderLoader(Loader):
             if not chunk.orders:
                 continue
             rejects = Rejects()
-            with chunk_transaction():
+            with chunk_transaction(bulk=self.bulk):
                 self._apply(chunk.orders, rejects, late=True)
                 for order in chunk.orders:
                     self.deferred[order.platform_order_id]["counted"] = True
@@ -197,7 +197,11 @@ class OrderLoader(Loader):
                 continue
             ready.append((order, link.shop_id, link.merchant_id))
         ids = [order.platform_order_id for order, _, _ in ready]
-        existing = store.existing_orders(self.platform, ids)
+        existing: dict[str, store.Existing]
+        if self.empty_table and not late:
+            existing = {}  # every stored order is this pass's, and `seen` knows them
+        else:
+            existing = store.existing_orders(self.platform, ids)
         refunds = refunds_of(self.platform, ids) if self.has_refunds else {}
         new: list[tuple[PreparedOrder, int, int]] = []
         changed: list[tuple[PreparedOrder, int, int, store.Existing]] = []
@@ -255,38 +259,41 @@ class OrderLoader(Loader):
         if not new:
             return
         now = store.now_text()
+        # PostgreSQL: the ids are drawn first and written with the rows (no read-back)
+        reserved = store.reserve_order_ids(len(new))
         rows = []
-        for order, shop_id, merchant_id in new:
+        for index, (order, shop_id, merchant_id) in enumerate(new):
             status, refunded, net = self._money(order, merchant_id, refunds)
             values = list(order.values)
-            for index in _AMOUNT_INDEXES:
-                if values[index] is None:
-                    values[index] = "0.00"
+            for amount in _AMOUNT_INDEXES:
+                if values[amount] is None:
+                    values[amount] = "0.00"
             content, lines = (
                 ("", order.content_hash) if self.line_file else (order.content_hash, "")
             )
-            rows.append(
-                (
-                    self.platform,
-                    order.platform_order_id,
-                    shop_id,
-                    merchant_id,
-                    status,
-                    *values,
-                    refunded,
-                    net,
-                    content,
-                    lines,
-                    self.batch_id,
-                    self.batch_id,
-                    False,
-                    now,
-                    now,
-                )
+            row = (
+                self.platform,
+                order.platform_order_id,
+                shop_id,
+                merchant_id,
+                status,
+                *values,
+                refunded,
+                net,
+                content,
+                lines,
+                self.batch_id,
+                self.batch_id,
+                False,
+                now,
+                now,
             )
+            rows.append(row if reserved is None else (reserved[index], *row))
         store.insert_orders(rows)
-        ids = store.order_ids(self.platform, [order.platform_order_id for order, _, _ in new])
-        self._write_lines([(order, ids[order.platform_order_id], m) for order, _, m in new])
+        if reserved is None:
+            ids = store.order_ids(self.platform, [order.platform_order_id for order, _, _ in new])
+            reserved = [ids[order.platform_order_id] for order, _, _ in new]
+        self._write_lines([(order, pk, m) for (order, _, m), pk in zip(new, reserved, strict=True)])
         self.tally.add("created", len(new))
 
     def _write_lines(self, orders: list[tuple[PreparedOrder, int, int]]) -> None:

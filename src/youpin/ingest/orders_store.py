@@ -2,8 +2,9 @@
 
 Per chunk of up to a few thousand orders: one SELECT of the existing rows keyed by
 order id (id, merchant, hashes, batches), an `executemany` (SQLite) or `COPY`
-(PostgreSQL) of the new orders, one SELECT of their ids, an `executemany` UPDATE of
-the changed ones, one DELETE of their old lines and one bulk write of the lines.
+(PostgreSQL, with ids drawn from the sequence first) of the new orders, on SQLite one
+SELECT of their ids, an `executemany` UPDATE of the changed ones, one DELETE of their
+old lines and one bulk write of the lines.
 Unchanged orders (same content hash) cost only their share of the first SELECT.
 
 Values are written as text in the form Django itself stores: amounts '59.90',
@@ -156,9 +157,24 @@ def _write_rows(model: type[Any], columns: Sequence[str], rows: Sequence[Sequenc
             cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
 
 
+def reserve_order_ids(count: int) -> list[int] | None:
+    """On PostgreSQL, `count` new order ids drawn from the table's sequence; None on SQLite.
+
+    Writing the ids with the rows saves reading them back by platform order id (a
+    probe of the unique index and a heap fetch per order).
+    """
+    if not _postgres():
+        return None
+    sql = "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [Order._meta.db_table, count])
+        return [row[0] for row in cursor.fetchall()]
+
+
 def insert_orders(rows: Sequence[Sequence[Any]]) -> None:
-    """Insert new orders (rows in INSERT_COLUMNS order)."""
-    _write_rows(Order, INSERT_COLUMNS, rows)
+    """Insert new orders (rows in INSERT_COLUMNS order; on PostgreSQL the id first)."""
+    columns = ("id", *INSERT_COLUMNS) if _postgres() else INSERT_COLUMNS
+    _write_rows(Order, columns, rows)
 
 
 def update_orders(rows: Sequence[Sequence[Any]]) -> None:

@@ -201,6 +201,7 @@ def test_kill_mid_import_then_resume(tmp_path):  # type: ignore[no-untyped-def]
 def _kill_and_resume(url: str, tmp_path: Path) -> None:
     """The kill test on the database at `url`."""
     env = {**os.environ, "DATABASE_URL": url, "YOUPIN_VAR_DIR": str(tmp_path / "var")}
+    env["YOUPIN_IMPORT_BULK"] = "0"  # chunk by chunk (a bulk import commits once: test below)
     youpin = [sys.executable, "-c", "from youpin.cli import main; main()"]
     subprocess.run([*youpin, "migrate", "-v", "0"], env=env, check=True, timeout=300)
     subprocess.run([*youpin, "geo", "load"], env=env, check=True, capture_output=True)
