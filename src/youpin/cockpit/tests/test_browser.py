@@ -63,6 +63,8 @@ def test_official_opens_the_cockpit_and_drills_into_a_county(
         "v => document.querySelector('[data-testid=value-G1]').innerText.trim() === v",
         arg=value,
     )
+    # the new body has settled (htmx listens on its form) once its map is drawn
+    page.locator("#cockpit-map[data-drawn=true]").wait_for(state="attached")
     page.select_option("[data-testid=filter-platform]", "douyin")
     douyin = f"{hand_net(world, *YTD, platform='douyin'):,.2f}"
     assert douyin != value
