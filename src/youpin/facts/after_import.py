@@ -4,16 +4,22 @@
 after its commit, by every import path (orders: the CLI, the upload runner, the API;
 tracking: the CLI file import and the replay of stored pushes). It
 
-1. finds the days the batch touched — the sale days of the orders, or the collection and
-   delivery days of the parcels, updated since the batch started (less a margin) — and
-   recomputes those days of the sales facts (orders) or the parcel facts (tracking);
+1. finds the days the batch touched and recomputes those days of the sales facts (orders)
+   or the parcel facts (tracking): the days the importer passes (`days=`, counted while it
+   read its rows: no query at all); else, for tracking, the collection and delivery days
+   of the parcels of the events newer than the last facts refresh (by primary key), and
+   for orders the sale days of the orders updated since the batch started (less a margin;
+   a scan of the orders by `updated_at`);
 2. re-runs the verification and brushing signals incrementally for the same rows
    (`verification_refresh(since=…)`).
 
 It never fails the import: an error (or another refresh holding the lock too long) is
 logged without personal data, recorded in the batch's report under `refresh`, and left to
 the next `youpin facts refresh` / `youpin trust refresh --changed`, whose watermarks this
-hook does not move. Single pushes and counter scans are not refreshed one by one: cron
+hook does not move: the batch's days go to the facts' `ChangedDay` ledger (or, for an
+order batch whose days are unknown, a mark asking the next refresh to look for orders
+updated since the batch started). A batch imported without the refresh leaves the same.
+Single pushes and counter scans are not refreshed one by one: cron
 runs those commands (docs/OPERATIONS.md).
 """
 
@@ -21,20 +27,26 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.db import connection
 
 from youpin.core.joblock import JobBusy
 from youpin.core.masking import mask_phones_in_text
+from youpin.facts.models import FactsState
 from youpin.facts.refresh import (
     PARCELS,
     SALES,
     days_of_orders_changed,
     days_of_parcels_changed,
+    days_of_parcels_with_events,
     facts_refresh_days,
+    mark_days_changed,
+    mark_rows_changed_since,
 )
 from youpin.ingest.models import ImportBatch
 from youpin.trust.services import verification_refresh
@@ -89,14 +101,44 @@ def _error_text(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {mask_phones_in_text(first)[:300]}".rstrip(": ")
 
 
+def _batch_days(kind: str, moment: datetime) -> set[date]:
+    """The days a batch touched when its importer did not count them."""
+    if kind == ORDERS:
+        return days_of_orders_changed(moment)
+    state = FactsState.objects.filter(name="default").first()
+    if state is None or state.rows_changed_since is None:
+        return days_of_parcels_changed(moment)  # no facts yet: nothing newer to start from
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT MAX(id) FROM logistics_trackingevent")
+        row = cursor.fetchone()
+    return days_of_parcels_with_events(state.last_event_id, int(row[0] or 0) if row else 0)
+
+
+def _leave_for_next_refresh(kind: str, moment: datetime, days: set[date] | None) -> None:
+    """Note in the ledger what the next `facts refresh` must recompute for a batch."""
+    table = SALES if kind == ORDERS else PARCELS
+    if days is not None:
+        mark_days_changed(days, (table,))
+    elif kind == ORDERS:
+        mark_rows_changed_since(moment, (SALES,))
+    # A tracking batch's events are newer than the last refresh: it finds them by id.
+
+
 def refresh_after_import(
-    *, kind: str, since: datetime, batch: ImportBatch | None = None, wait: float = LOCK_WAIT
+    *,
+    kind: str,
+    since: datetime,
+    batch: ImportBatch | None = None,
+    wait: float = LOCK_WAIT,
+    days: Iterable[date] | None = None,
 ) -> ImportRefresh:
     """Refresh the facts of the days a finished batch touched and re-verify its rows.
 
     `kind` is "orders" (order and refund files) or "tracking"; `since` is when the batch
-    started. Never raises for a failed step: the outcome says which step failed and is
-    written into `batch.report["refresh"]` when a batch is given.
+    started; `days` the days its rows fall on, when the importer counted them (sale days
+    of the orders; collection and delivery days of the parcels). Never raises for a failed
+    step: the outcome says which step failed and is written into `batch.report["refresh"]`
+    when a batch is given.
     """
     if kind not in (ORDERS, TRACKING):
         raise ValueError(f"unknown import kind {kind!r}")
@@ -104,18 +146,22 @@ def refresh_after_import(
     outcome = ImportRefresh(kind=kind)
     moment = since - MARGIN
     batch_id = batch.pk if batch is not None else None
+    touched = None if days is None else set(days)
     try:
-        if kind == ORDERS:
-            days, tables = days_of_orders_changed(moment), (SALES,)
-        else:
-            days, tables = days_of_parcels_changed(moment), (PARCELS,)
-        outcome.days = len(days)
-        if days:
-            facts = facts_refresh_days(days, tables, wait=wait)
+        if touched is None:
+            touched = _batch_days(kind, moment)
+        outcome.days = len(touched)
+        if touched:
+            tables = (SALES,) if kind == ORDERS else (PARCELS,)
+            facts = facts_refresh_days(touched, tables, wait=wait)
             outcome.facts_rows = dict(facts.rows)
         outcome.steps["facts"] = "ok"
     except Exception as exc:
         _record_failure(outcome, "facts", exc, batch_id)
+        try:
+            _leave_for_next_refresh(kind, moment, touched)
+        except Exception:  # the ledger too: the next `facts refresh --check` finds them
+            logger.exception("refresh after import batch %s: ledger not written", batch_id)
     try:
         trust = verification_refresh(moment, wait=wait)
         outcome.verified_orders = trust.orders
@@ -156,9 +202,19 @@ def _report_on_batch(batch: ImportBatch, outcome: ImportRefresh) -> None:
     batch.report = report
 
 
-def refresh_skipped(batch: ImportBatch | None, kind: str) -> ImportRefresh:
-    """Record that a batch was imported without the refresh (`--no-refresh`, or turned off)."""
+def refresh_skipped(
+    batch: ImportBatch | None,
+    kind: str,
+    since: datetime | None = None,
+    days: Iterable[date] | None = None,
+) -> ImportRefresh:
+    """Record that a batch was imported without the refresh (`--no-refresh`, or turned off).
+
+    What it changed is left to the next `facts refresh` (the ledger, see the module).
+    """
     outcome = ImportRefresh(kind=kind, status="off")
+    if since is not None:
+        _leave_for_next_refresh(kind, since - MARGIN, None if days is None else set(days))
     if batch is not None:
         _report_on_batch(batch, outcome)
     return outcome
@@ -171,14 +227,17 @@ def after_batch(
     batch: ImportBatch | None,
     refresh: bool = True,
     wait: float = LOCK_WAIT,
+    days: Iterable[date] | None = None,
 ) -> ImportRefresh:
     """The importers' one call at the end of a batch: refresh, or note that it was skipped.
 
     `wait` bounds the wait for a refresh already running (the API passes a short one: the
     request should not hang while cron's refresh finishes; the timer catches up instead).
+    `days`: the days the batch's rows fall on, if the importer counted them (then nothing
+    is looked up to find them).
     """
     if since is None:  # a batch that never started (refused before loading)
         return ImportRefresh(kind=kind, status="off")
     if refresh and refresh_after_import_enabled():
-        return refresh_after_import(kind=kind, since=since, batch=batch, wait=wait)
-    return refresh_skipped(batch, kind)
+        return refresh_after_import(kind=kind, since=since, batch=batch, wait=wait, days=days)
+    return refresh_skipped(batch, kind, since, days)

@@ -165,3 +165,26 @@ class FactsState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.refreshed_at}"
+
+
+class ChangedDay(models.Model):
+    """A day of one fact table to recompute at the next refresh, or a change to look for.
+
+    Written by the import hook (`after_import`) and by anyone who changes raw rows outside
+    an import (`refresh.mark_days_changed`); read and emptied by `youpin facts refresh`, so
+    that finding what changed never scans the raw tables. A row without a day asks the next
+    refresh to look for that table's rows updated since `since` (a batch imported without
+    its refresh, and whose days nobody counted).
+    """
+
+    table = models.CharField("事实表", max_length=10)
+    day = models.DateField("日期", null=True, blank=True)
+    since = models.DateTimeField("变更起点", null=True, blank=True)
+    marked_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "待重算日期"
+        verbose_name_plural = "待重算日期"
+
+    def __str__(self) -> str:
+        return f"{self.table} {self.day or self.since}"

@@ -3,8 +3,11 @@
 Every path deletes a table's rows of some days and inserts them again from the raw rows in
 one transaction (`statements`), so a refresh can be repeated, interrupted or run for days
 that did not change without ever counting anything twice. Incremental refreshes find the
-changed days from the rows themselves: orders and parcels updated since the watermark
-(`updated_at`, kept current by the importers), station events with a larger id.
+changed days without reading the raw tables whole: the days marked in the `ChangedDay`
+ledger (by the import hook and `mark_days_changed`), the days of the tracking events with
+a larger id than last time (their parcels' collection and delivery days, the station
+events' days) and of merchants and stations edited since. `check=True` also scans orders
+and parcels by `updated_at` since the watermark (the explicit full check).
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from django.utils import timezone
 from youpin.commerce.retail_queries import code_prefix
 from youpin.core.joblock import job_lock
 from youpin.facts.days import DayRange, chunks, count_days, day_ranges
-from youpin.facts.models import FactsState
+from youpin.facts.models import ChangedDay, FactsState
 from youpin.facts.operations import STATION_SOURCE
 from youpin.facts.statements import (
     Statement,
@@ -155,10 +158,12 @@ def _rebuild() -> RefreshResult:
     started = clock.perf_counter()
     mark = timezone.now() - MARGIN
     last_event = _max_event_id()
+    ledger_last = ChangedDay.objects.order_by("-id").values_list("id", flat=True).first()
     result = RefreshResult(mode="full")
     for table in TABLES:
         result.rows[table] = _rebuild_table(table, None)
         result.days[table] = _distinct_fact_days(table)
+    ChangedDay.objects.filter(id__lte=ledger_last or 0).delete()  # all of it is recomputed
     _finish({"rows_changed_since": mark, "last_event_id": last_event}, result, started)
     return result
 
@@ -170,10 +175,7 @@ def facts_refresh_days(
 
     An order import passes `tables=("sales",)`; a tracking import `("parcels",)`.
     """
-    chosen = list(tables)
-    unknown = [t for t in chosen if t not in TABLES]
-    if unknown:
-        raise ValueError(f"未知的事实表：{', '.join(unknown)}（可选：{', '.join(TABLES)}）")
+    chosen = _known(tables)
     with job_lock(LOCK_NAME, wait=wait):
         return _refresh_days(days, chosen)
 
@@ -214,13 +216,65 @@ def _refresh_between(first: date, last: date, mode: str) -> RefreshResult:
     return result
 
 
-def facts_refresh(*, wait: float = LOCK_WAIT) -> RefreshResult:
-    """Recompute the days whose raw rows changed since the last refresh (all on the first)."""
+def facts_refresh(*, wait: float = LOCK_WAIT, check: bool = False) -> RefreshResult:
+    """Recompute the days whose raw rows changed since the last refresh (all on the first).
+
+    `check` also scans orders and parcels by `updated_at` since the last refresh (rows
+    changed by something that marked nothing); without it no raw table is read whole.
+    """
     with job_lock(LOCK_NAME, wait=wait):
-        return _refresh_changed()
+        return _refresh_changed(check)
 
 
-def _refresh_changed() -> RefreshResult:
+def mark_days_changed(days: Iterable[date], tables: Iterable[str] = tuple(TABLES)) -> int:
+    """Note days of fact tables for the next `facts_refresh` to recompute; rows noted.
+
+    For code that changes orders, parcels or station events outside an import and does not
+    refresh the facts itself. Cheap (a few inserts) and safe to call inside a transaction.
+    """
+    rows = [ChangedDay(table=t, day=d) for t in _known(tables) for d in sorted(set(days))]
+    ChangedDay.objects.bulk_create(rows)
+    return len(rows)
+
+
+def mark_rows_changed_since(since: datetime, tables: Iterable[str]) -> None:
+    """Ask the next `facts_refresh` to look for rows of these tables updated since a time.
+
+    What a batch imported without its refresh leaves behind when nobody counted its days:
+    the next refresh scans that raw table by `updated_at` (once, for all such marks).
+    """
+    ChangedDay.objects.bulk_create(
+        [ChangedDay(table=t, since=since) for t in _known(tables) if t != STATIONS]
+    )
+
+
+def _known(tables: Iterable[str]) -> list[str]:
+    """The tables, refusing unknown names."""
+    chosen = list(tables)
+    unknown = [t for t in chosen if t not in TABLES]
+    if unknown:
+        raise ValueError(f"未知的事实表：{', '.join(unknown)}（可选：{', '.join(TABLES)}）")
+    return chosen
+
+
+def _marked() -> tuple[int, dict[str, set[date]], dict[str, datetime]]:
+    """The ledger: its last id, the marked days per table and the earliest scan mark."""
+    days: dict[str, set[date]] = {t: set() for t in TABLES}
+    since: dict[str, datetime] = {}
+    last = 0
+    for row in ChangedDay.objects.order_by("id").values_list("id", "table", "day", "since"):
+        pk, table, day, mark = row
+        last = pk
+        if table not in TABLES:
+            continue
+        if day is not None:
+            days[table].add(day)
+        if mark is not None and (table not in since or mark < since[table]):
+            since[table] = mark
+    return last, days, since
+
+
+def _refresh_changed(check: bool) -> RefreshResult:
     """The incremental refresh, under the lock."""
     state = FactsState.objects.filter(name="default").first()
     if state is None or state.rows_changed_since is None:
@@ -228,12 +282,17 @@ def _refresh_changed() -> RefreshResult:
     started = clock.perf_counter()
     mark = timezone.now() - MARGIN
     last_event = _max_event_id()
-    changed = changed_days(state.rows_changed_since, state.last_event_id, last_event)
-    result = RefreshResult(mode="incremental")
+    ledger_last, changed, scans = _marked()
+    found = changed_days(
+        state.rows_changed_since, state.last_event_id, last_event, check=check, scans=scans
+    )
+    result = RefreshResult(mode="check" if check else "incremental")
     for table in TABLES:
-        ranges = day_ranges(changed[table])
+        ranges = day_ranges(changed[table] | found[table])
         result.rows[table] = _rebuild_table(table, ranges)
         result.days[table] = count_days(ranges)
+    # Marks written while this refresh ran have larger ids and stay for the next one.
+    ChangedDay.objects.filter(id__lte=ledger_last).delete()
     _finish({"rows_changed_since": mark, "last_event_id": last_event}, result, started)
     return result
 
@@ -254,35 +313,60 @@ def _days(sql: str, params: list[Any]) -> set[date]:
         return {_as_day(row[0]) for row in cursor.fetchall() if row[0] is not None}
 
 
-def changed_days(since: datetime, after_event: int, upto_event: int) -> dict[str, set[date]]:
-    """Per table, the days whose raw rows changed: rows updated since `since`, new events.
+def changed_days(
+    since: datetime,
+    after_event: int,
+    upto_event: int,
+    *,
+    check: bool = False,
+    scans: dict[str, datetime] | None = None,
+) -> dict[str, set[date]]:
+    """Per table, the days whose raw rows changed, found through indexes only.
 
-    Orders, parcels, merchants and stations are found by `updated_at`, station events by id.
+    The tracking events with an id in (after_event, upto_event] give their parcels'
+    collection and delivery days and, at a station, their own days; merchants and stations
+    edited since `since` give the days the facts hold for them. `check` adds the orders and
+    parcels updated since `since` (a scan of both tables by `updated_at`); `scans` does the
+    same for one table from an earlier time (the ledger's marks without a day).
     Not found (run `--since` or `--full` after them): deleted rows, a product moved to
     another category or a category's farm/service flags changed, a station's place or kind
-    changed for the parcel facts.
+    changed for the parcel facts; without `check`, orders and parcels changed by something
+    that neither marked their days nor wrote a tracking event.
     """
     stamp = connection.ops.adapt_datetimefield_value(since)
-    sales = days_of_orders_changed(since)
-    parcels = days_of_parcels_changed(since)
+    scans = dict(scans or {})
+    if check:
+        for table in (SALES, PARCELS):
+            scans[table] = min(scans.get(table, since), since)
+    sales = days_of_orders_changed(scans[SALES]) if SALES in scans else set()
+    parcels = days_of_parcels_changed(scans[PARCELS]) if PARCELS in scans else set()
+    parcels |= days_of_parcels_with_events(after_event, upto_event)
     stations = _days(
         f"SELECT DISTINCT {day_sql('occurred_at')} FROM logistics_trackingevent"
         " WHERE id > %s AND id <= %s AND source = %s AND station_id IS NOT NULL",
         [after_event, upto_event, STATION_SOURCE],
     )
     # A merchant (or station) edited since: its place or registration may have moved its
-    # rows to another county or in or out of "Zhongwei sellers"; the facts know its days.
-    sales |= _days(
-        "SELECT DISTINCT day FROM facts_salesfact WHERE merchant_id IN"
-        " (SELECT id FROM catalog_merchant WHERE updated_at >= %s)",
-        [stamp],
-    )
-    stations |= _days(
-        "SELECT DISTINCT day FROM facts_stationfact WHERE station_id IN"
-        " (SELECT id FROM stations_station WHERE updated_at >= %s)",
-        [stamp],
-    )
+    # rows to another county or in or out of "Zhongwei sellers": the sale days of its
+    # orders (through the (merchant, ordered_at) index), the days the station facts hold.
+    for merchant in _ids("SELECT id FROM catalog_merchant WHERE updated_at >= %s", [stamp]):
+        sales |= _days(
+            f"SELECT DISTINCT {day_sql('COALESCE(paid_at, ordered_at)')} FROM commerce_order"
+            " WHERE merchant_id = %s",
+            [merchant],
+        )
+    for station in _ids("SELECT id FROM stations_station WHERE updated_at >= %s", [stamp]):
+        stations |= _days(
+            "SELECT DISTINCT day FROM facts_stationfact WHERE station_id = %s", [station]
+        )
     return {SALES: sales, PARCELS: parcels, STATIONS: stations}
+
+
+def _ids(sql: str, params: list[Any]) -> list[int]:
+    """The ids a query returns."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [int(row[0]) for row in cursor.fetchall()]
 
 
 def days_of_orders_changed(since: datetime) -> set[date]:
@@ -301,6 +385,21 @@ def days_of_parcels_changed(since: datetime) -> set[date]:
         f" UNION SELECT DISTINCT {day_sql('delivered_at')} FROM logistics_parcel"
         " WHERE updated_at >= %s AND delivered_at IS NOT NULL",
         [stamp, stamp],
+    )
+
+
+def days_of_parcels_with_events(after_event: int, upto_event: int) -> set[date]:
+    """The collection and delivery days of the parcels of events with ids in a range.
+
+    A range of the primary key and the parcels by theirs: costs what the new events cost.
+    """
+    if upto_event <= after_event:
+        return set()
+    new = "SELECT DISTINCT parcel_id FROM logistics_trackingevent WHERE id > %s AND id <= %s"
+    return _days(
+        f"SELECT {day_sql('collected_at')} FROM logistics_parcel WHERE id IN ({new})"
+        f" UNION SELECT {day_sql('delivered_at')} FROM logistics_parcel WHERE id IN ({new})",
+        [after_event, upto_event, after_event, upto_event],
     )
 
 

@@ -234,11 +234,19 @@ def stations_insert(ranges: Sequence[DayRange] | None) -> Statement:
     """Station events of the days grouped into StationFact rows."""
     params: list[Any] = [STATION_SOURCE]
     within = times_in("e.occurred_at", ranges, params)
+    # Some days: station by station through the (station, occurred_at) index, reading only
+    # the days' events (SQLite's CROSS JOIN keeps the stations as the outer loop; PostgreSQL
+    # plans the same nested loop from its estimates). Every day: one pass over the events.
+    joined = (
+        "logistics_trackingevent e JOIN stations_station s ON s.id = e.station_id"
+        if ranges is None
+        else "stations_station s CROSS JOIN logistics_trackingevent e"
+    )
     sql = f"""
 INSERT INTO facts_stationfact (day, station_id, county, township, operation, events, parcels)
 SELECT {day_sql("e.occurred_at")}, e.station_id, SUBSTR(s.place_id, 1, 6),
   SUBSTR(s.place_id, 1, 9), e.raw_code, COUNT(*), COUNT(DISTINCT e.parcel_id)
-FROM logistics_trackingevent e JOIN stations_station s ON s.id = e.station_id
-WHERE e.station_id IS NOT NULL AND e.source = %s AND {within}
+FROM {joined}
+WHERE e.station_id = s.id AND e.source = %s AND {within}
 GROUP BY 1, 2, 3, 4, 5"""
     return Statement(sql, params)

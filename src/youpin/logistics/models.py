@@ -114,6 +114,13 @@ class Parcel(TimeStamped):
                 fields=["station"], condition=Q(station__isnull=False), name="parcel_station"
             ),
             models.Index(fields=["is_demo"], condition=Q(is_demo=True), name="parcel_is_demo"),
+            # One day's deliveries for the daily facts (docs/FACTS.md); partial: parcels
+            # on their way have none, and the ingest pays for it only once per delivery.
+            models.Index(
+                fields=["delivered_at"],
+                condition=Q(delivered_at__isnull=False),
+                name="parcel_delivered_at",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -209,10 +216,12 @@ class TrackingEvent(models.Model):
             models.Index(
                 fields=["place"], condition=Q(place__isnull=False), name="tracking_event_place"
             ),
+            # A station's events in time order: the counter's look-ups by station and one
+            # day's station events for the daily facts (docs/FACTS.md).
             models.Index(
-                fields=["station"],
+                fields=["station", "occurred_at"],
                 condition=Q(station__isnull=False),
-                name="tracking_event_station",
+                name="tracking_event_station_time",
             ),
         ]
         constraints = [

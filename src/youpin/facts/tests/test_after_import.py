@@ -29,7 +29,7 @@ from youpin.catalog.models import Merchant
 from youpin.commerce.models import Order
 from youpin.commerce.selectors import NOT_SOLD
 from youpin.facts import after_import
-from youpin.facts.models import FactsState, ParcelFact, SalesFact
+from youpin.facts.models import ChangedDay, FactsState, ParcelFact, SalesFact
 from youpin.facts.refresh import days_of_orders, days_of_parcels, facts_rebuild
 from youpin.facts.tests.test_refresh import snapshot
 from youpin.ingest.models import BatchStatus, ImportBatch
@@ -286,3 +286,42 @@ def test_a_refresh_already_running_leaves_the_batch_to_the_timer(merchant: Merch
     caught_up = snapshot()
     facts_rebuild()
     assert snapshot() == caught_up != before
+
+
+def test_days_the_importer_counted_are_used_or_left_in_the_ledger(merchant: Merchant) -> None:
+    """With `days=` the hook refreshes those days; when it cannot, the ledger keeps them."""
+    from youpin.facts.refresh import LOCK_NAME, facts_refresh
+    from youpin.facts.tests.test_locks import held_elsewhere
+
+    baseline(merchant)
+    assert not ChangedDay.objects.exists()  # the full rebuild emptied the ledger
+    before = snapshot()
+    batch = import_orders(DOUYIN, merchant, "--no-refresh")
+    # --no-refresh without counted days: a mark asking the next refresh to look for them
+    assert ChangedDay.objects.filter(table="sales", day__isnull=True).count() == 1
+    ChangedDay.objects.all().delete()
+    stored = ImportBatch.objects.get(pk=batch["id"])
+    assert stored.started_at is not None
+    days = days_of_orders(Order.objects.filter(batch=stored).values_list("pk", flat=True))
+    assert days
+    with held_elsewhere(LOCK_NAME):
+        outcome = after_import.refresh_after_import(
+            kind=after_import.ORDERS, since=stored.started_at, batch=stored, wait=0.2, days=days
+        )
+    assert outcome.steps["facts"] == "busy"
+    assert set(ChangedDay.objects.values_list("table", "day")) == {("sales", d) for d in days}
+    assert snapshot() == before
+    result = facts_refresh()
+    assert result.days["sales"] == len(days)
+    assert not ChangedDay.objects.exists()
+    caught_up = snapshot()
+    facts_rebuild()
+    assert snapshot() == caught_up != before
+    # the lock free: the counted days are refreshed at once, nothing left behind
+    SalesFact.objects.all().delete()
+    outcome = after_import.refresh_after_import(
+        kind=after_import.ORDERS, since=stored.started_at, batch=stored, days=days
+    )
+    assert (outcome.status, outcome.days) == ("ok", len(days))
+    assert not ChangedDay.objects.exists()
+    assert SalesFact.objects.filter(day__in=days).exists()

@@ -8,19 +8,22 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 
 from youpin.accounts.models import Role
 from youpin.accounts.scoping import Scope, scope_for
 from youpin.commerce.models import Order, OrderStatus
 from youpin.commerce.statistics import retail_sales
 from youpin.commerce.tests.retail_world import build_world, hand_allocation, hand_count, sh
-from youpin.facts.models import ParcelFact, SalesFact, SalesPlaceFact, StationFact
+from youpin.facts.models import ChangedDay, ParcelFact, SalesFact, SalesPlaceFact, StationFact
 from youpin.facts.refresh import (
     days_of_orders,
     days_of_parcels,
     facts_rebuild,
     facts_refresh,
     facts_refresh_days,
+    mark_days_changed,
+    mark_rows_changed_since,
 )
 from youpin.facts.selectors import (
     SalesQuery,
@@ -277,8 +280,8 @@ def test_incremental_refresh_of_a_new_day_equals_a_full_refresh(
         parcel=parcel, occurred_at=new_day, status=TrackingStatus.PICKED_UP,
         raw_code="station_send", station=station, source="station",
     )  # fmt: skip
-    result = facts_refresh()
-    assert result.mode == "incremental"
+    result = facts_refresh(check=True)  # the full check: orders and parcels by updated_at
+    assert result.mode == "check"
     assert result.days["sales"] == 2  # the new order's day and the refunded order's day
     assert result.days["parcels"] == 2  # 1 and 20 November
     assert result.days["stations"] == 1
@@ -397,3 +400,55 @@ def test_the_place_summary_equals_the_detailed_rows(zhongwei: None) -> None:
         for m in world.merchants.values()
     ]
     assert sum(per_merchant) == sales_totals(OPERATOR, SalesQuery(*Y2025))["net_fen"]
+
+
+def test_marked_days_and_new_events_are_found_without_scanning(
+    zhongwei: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The ledger's days and the new events' parcels are recomputed; unmarked edits wait."""
+    monkeypatch.setattr("youpin.facts.refresh.MARGIN", timedelta(0))
+    world = _everything(zhongwei)
+    facts_refresh()  # the first refresh is a full one
+    new_day = sh(2025, 11, 20, 10, 0)
+    shop = ShopFactory(merchant=Order.objects.first().merchant)  # type: ignore[union-attr]
+    order = OrderFactory(
+        shop=shop, paid_amount=Decimal("42.00"), paid_at=new_day, ordered_at=new_day
+    )
+    OrderLineFactory(order=order, amount=Decimal("42.00"))
+    assert mark_days_changed([date(2025, 11, 20)], ["sales"]) == 1
+    # delivered by a new tracking event: its collection and delivery days, without a mark
+    late = ParcelFactory(
+        sender_place=place(ZHONGNING), recipient_place=place(XINGREN_TOWN),
+        collected_at=sh(2025, 11, 1, 9, 0), delivered_at=new_day,
+    )  # fmt: skip
+    TrackingEvent.objects.create(parcel=late, occurred_at=new_day, status=TrackingStatus.DELIVERED)
+    # an order edited by something that marked nothing: not looked for
+    refunded = Order.objects.get(pk=world.orders["mixed_refund"].pk)
+    refunded.refunded_amount = Decimal("150.00")
+    refunded.status = OrderStatus.REFUNDED
+    refunded.save()
+    result = facts_refresh()
+    assert result.mode == "incremental"
+    assert result.days == {"sales": 1, "parcels": 2, "stations": 0}
+    assert not ChangedDay.objects.exists()  # the ledger is emptied
+    marked = snapshot()
+    facts_rebuild()
+    assert snapshot() != marked  # the unmarked refund is missing from the incremental facts
+    # a mark without a day: the next refresh looks for that table's rows updated since then
+    SalesFact.objects.all().delete()
+    SalesPlaceFact.objects.all().delete()
+    facts_rebuild()
+    full = snapshot()
+    edited_at = timezone.now()
+    refunded.refunded_amount = Decimal("0.00")
+    refunded.save()
+    mark_rows_changed_since(edited_at, ["sales"])
+    again = facts_refresh()
+    assert again.days["sales"] == len(days_of_orders([refunded.pk])) == 1
+    assert snapshot() != full
+    assert not ChangedDay.objects.exists()
+    caught_up = snapshot()
+    facts_rebuild()
+    assert snapshot() == caught_up
+    with pytest.raises(ValueError, match="未知的事实表"):
+        mark_days_changed([date(2025, 1, 1)], ["orders"])

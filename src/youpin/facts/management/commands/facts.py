@@ -37,6 +37,11 @@ class Command(BaseCommand):
         refresh.add_argument("--days", help="只重算这些日期（逗号分隔）")
         refresh.add_argument("--full", action="store_true", help="清空后全部重建")
         refresh.add_argument(
+            "--check",
+            action="store_true",
+            help="另按更新时间全表查找变动的订单与包裹（完整检查，较慢）",
+        )
+        refresh.add_argument(
             "--wait", type=float, default=0.0, help="等待正在运行的刷新结束的秒数（默认不等，跳过）"
         )
         refresh.add_argument("--json", action="store_true")
@@ -48,9 +53,9 @@ class Command(BaseCommand):
         if options["action"] == "status":
             self._status(options["json"])
             return
-        chosen = [k for k in ("since", "days", "full") if options.get(k)]
+        chosen = [k for k in ("since", "days", "full", "check") if options.get(k)]
         if len(chosen) > 1:
-            raise CommandError("--since、--days 与 --full 只能选一个")
+            raise CommandError("--since、--days、--full 与 --check 只能选一个")
         wait = options["wait"]
         try:
             if options["full"]:
@@ -61,7 +66,7 @@ class Command(BaseCommand):
                 days = [parse_day(d.strip()) for d in options["days"].split(",") if d.strip()]
                 result = facts_refresh_days(days, wait=wait)
             else:
-                result = facts_refresh(wait=wait)
+                result = facts_refresh(wait=wait, check=bool(options["check"]))
         except JobBusy as exc:
             if options["json"]:
                 self.stdout.write(json.dumps({"skipped": "busy"}, ensure_ascii=False))
