@@ -238,6 +238,13 @@ def after_batch(
     """
     if since is None:  # a batch that never started (refused before loading)
         return ImportRefresh(kind=kind, status="off")
+    if kind == ORDERS and batch is not None and batch.created == 0 and batch.updated == 0:
+        # Nothing written (a re-import of the same export): no day and no order changed, so
+        # there is nothing to look for (a scan of the orders by `updated_at` at 10 M rows).
+        outcome = ImportRefresh(kind=kind, steps={"facts": "ok", "trust": "ok"})
+        if refresh and refresh_after_import_enabled():
+            _report_on_batch(batch, outcome)
+        return outcome
     if refresh and refresh_after_import_enabled():
         return refresh_after_import(kind=kind, since=since, batch=batch, wait=wait, days=days)
     return refresh_skipped(batch, kind, since, days)

@@ -107,13 +107,20 @@ def test_cli_order_import_equals_a_full_refresh(merchant: Merchant) -> None:
     assert SalesFact.objects.aggregate(s=Sum("paid_fen"))["s"] == sold_paid_fen()
 
 
-def test_reimport_changes_nothing(merchant: Merchant) -> None:
-    """The same file again: no day to refresh, the facts and states as they were."""
+def test_reimport_changes_nothing(merchant: Merchant, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same file again: no day to refresh, the facts and states as they were — and
+    nothing is looked for (no scan of the orders, no verification run)."""
     baseline(merchant)
     import_orders(DOUYIN, merchant)
     # The re-import comes later: the first import's rows were stamped a minute before it.
     Order.objects.update(updated_at=F("updated_at") - timedelta(minutes=1))
     facts, states = snapshot(), verification()
+
+    def must_not_run(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a batch that wrote nothing looked for changes")
+
+    monkeypatch.setattr(after_import, "days_of_orders_changed", must_not_run)
+    monkeypatch.setattr(after_import, "verification_refresh", must_not_run)
     again = import_orders(DOUYIN, merchant)
     assert (again["created"], again["updated"]) == (0, 0)
     assert again["report"]["refresh"]["status"] == "ok"
