@@ -1,4 +1,4 @@
-"""Forecasts of a target's series to the plan's target year, with an interval (pure, no Django).
+"""Forecasts of a target's series to the plan's target year, with an interval (pure: no database).
 
 Monthly flows (sales, parcels) are modelled with exponential smoothing (statsmodels'
 Holt-Winters `ExponentialSmoothing`: additive trend, additive 12-month season, simulated
@@ -9,6 +9,9 @@ from simulated future paths: each path's months are summed per calendar year (ad
 months already known), and the interval is the central share `level` of those sums (10th
 to 90th percentile for the default 80 %). A series too short for a model gets no forecast
 and a reason, never a guess.
+
+Notes and status labels stay Chinese (the API and the reports carry them); they are marked
+for the English catalogue and a page shows them translated (`Note.translated`, `{% translate %}`).
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from django.utils.translation import gettext, gettext_noop
+
 MIN_SEASONAL_MONTHS = 24  # two full seasons: what a 12-month seasonal model needs
 MIN_LEVEL_MONTHS = 12
 MIN_YEARS = 3
@@ -26,12 +31,40 @@ DEFAULT_LEVEL = 0.8
 SIMULATIONS = 2000
 
 ON_TRACK, AT_RISK, OFF_TRACK, UNKNOWN = "on_track", "at_risk", "off_track", "unknown"
+# Chinese in the API and the reports; pages translate them (`{% translate t.status_label %}`).
 STATUS_LABELS = {
-    ON_TRACK: "按计划推进",
-    AT_RISK: "存在风险",
-    OFF_TRACK: "偏离目标",
-    UNKNOWN: "无法判断",
+    ON_TRACK: gettext_noop("按计划推进"),
+    AT_RISK: gettext_noop("存在风险"),
+    OFF_TRACK: gettext_noop("偏离目标"),
+    UNKNOWN: gettext_noop("无法判断"),
 }
+
+
+class Note(str):
+    """A forecast note: its Chinese text (what the API and the reports carry) that also keeps
+    the marked message and its values, so a page can show it in the reader's language."""
+
+    message: str
+    values: dict[str, object]
+
+    def __new__(cls, message: str, **values: object) -> Note:
+        """The note `message % values` (or `message` alone when there are no values)."""
+        note = super().__new__(cls, message % values if values else message)
+        note.message = message
+        note.values = values
+        return note
+
+    def translated(self) -> str:
+        """The note in the active language (the Chinese text when no translation exists); values
+        that are notes themselves are translated too."""
+        if not self.message:
+            return ""
+        text = gettext(self.message)
+        if not self.values:
+            return text
+        return text % {
+            k: v.translated() if isinstance(v, Note) else v for k, v in self.values.items()
+        }
 
 
 @dataclass(frozen=True)
@@ -65,8 +98,8 @@ class Forecast:
 
 
 def no_forecast(reason: str, level: float = DEFAULT_LEVEL) -> Forecast:
-    """The answer when no forecast is made, saying why."""
-    return Forecast("none", reason, level, {}, {})
+    """The answer when no forecast is made, saying why (a `Note`, or plain text made one)."""
+    return Forecast("none", reason if isinstance(reason, Note) else Note(reason), level, {}, {})
 
 
 def _add_months(year: int, month: int, n: int) -> tuple[int, int]:
@@ -118,24 +151,29 @@ def _forecast_monthly_cached(
     last = _add_months(*first, n - 1) if n else first
     horizon = (until_year - last[0]) * 12 + (12 - last[1])
     if horizon <= 0:
-        return no_forecast("目标年已全部有实际数据，无需预测", level)
+        return no_forecast(Note(gettext_noop("目标年已全部有实际数据，无需预测")), level)
     needed = MIN_SEASONAL_MONTHS if flow else MIN_LEVEL_MONTHS
     if n < needed:
-        return no_forecast(f"完整月份仅 {n} 个，少于模型所需的 {needed} 个，不作预测", level)
+        message = gettext_noop("完整月份仅 %(n)s 个，少于模型所需的 %(needed)s 个，不作预测")
+        return no_forecast(Note(message, n=n, needed=needed), level)
     if len(set(values)) == 1:
         return _flat(values, last, horizon, flow=flow, level=level)
     use_log = flow and min(values) > 0
     try:
         paths = _simulate(values, horizon, flow=flow, use_log=use_log, seed=seed)
     except Exception as exc:  # statsmodels raises many kinds; the tile says so
-        return no_forecast(f"模型拟合失败（{type(exc).__name__}），不作预测", level)
+        message = gettext_noop("模型拟合失败（%(error)s），不作预测")
+        return no_forecast(Note(message, error=type(exc).__name__), level)
     if use_log:
-        method, note = "hw_log_seasonal", "指数平滑（Holt-Winters，对数、加法趋势、12个月季节）"
+        method = "hw_log_seasonal"
+        note = Note(gettext_noop("指数平滑（Holt-Winters，对数、加法趋势、12个月季节）"))
     elif flow:
         method = "hw_seasonal"
-        note = "指数平滑（Holt-Winters，加法趋势、12个月季节；序列含零值，未取对数）"
+        note = Note(
+            gettext_noop("指数平滑（Holt-Winters，加法趋势、12个月季节；序列含零值，未取对数）")
+        )
     else:
-        method, note = "holt_level", "指数平滑（Holt，加法趋势，无季节）"
+        method, note = "holt_level", Note(gettext_noop("指数平滑（Holt，加法趋势，无季节）"))
     return _summarise(values, last, paths, flow=flow, level=level, method=method, note=note)
 
 
@@ -185,7 +223,13 @@ def _flat(
 
     paths = np.full((horizon, 1), float(values[-1]))
     return _summarise(
-        values, last, paths, flow=flow, level=level, method="flat", note="序列恒定，按原值延续"
+        values,
+        last,
+        paths,
+        flow=flow,
+        level=level,
+        method="flat",
+        note=Note(gettext_noop("序列恒定，按原值延续")),
     )
 
 
@@ -197,7 +241,7 @@ def _summarise(
     flow: bool,
     level: float,
     method: str,
-    note: str,
+    note: Note,
 ) -> Forecast:
     """Per-month and per-year estimates from simulated paths (known months added to flows).
 
@@ -231,11 +275,12 @@ def forecast_yearly(
     """
     years = sorted(values)
     if len(years) < MIN_YEARS:
-        return no_forecast(f"仅有 {len(years)} 年数据，少于 {MIN_YEARS} 年，不作预测", level)
+        message = gettext_noop("仅有 %(years)s 年数据，少于 %(needed)s 年，不作预测")
+        return no_forecast(Note(message, years=len(years), needed=MIN_YEARS), level)
     if years[-1] >= until_year:
-        return no_forecast("目标年已有实际数据，无需预测", level)
+        return no_forecast(Note(gettext_noop("目标年已有实际数据，无需预测")), level)
     if min(values.values()) <= 0:
-        return no_forecast("数据含零或负值，不作对数趋势预测", level)
+        return no_forecast(Note(gettext_noop("数据含零或负值，不作对数趋势预测")), level)
     from scipy import stats
 
     xs = [float(y) for y in years]
@@ -253,7 +298,7 @@ def forecast_yearly(
         mid = icpt + slope * year
         se = s * math.sqrt(1 + 1 / n + (year - xbar) ** 2 / sxx)
         out[year] = Estimate(math.exp(mid), math.exp(mid - t * se), math.exp(mid + t * se))
-    note = "按年对数线性趋势（最小二乘，t 分布预测区间）"
+    note = Note(gettext_noop("按年对数线性趋势（最小二乘，t 分布预测区间）"))
     return Forecast("loglinear_yearly", note, level, {}, out)
 
 

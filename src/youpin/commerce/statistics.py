@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from youpin.accounts.models import Role
 from youpin.accounts.scoping import Scope
@@ -203,12 +204,12 @@ def verification_rows(req: ReportRequest, base: int) -> tuple[Row, ...]:
         req.scope, req.county, req.window, req.comparison, req.month, basis=req.basis
     )
     found = q.tallies(reported.orders(), "verification__state")
-    labels = {
-        "reported": "上报（全部订单）",
-        "verified": "已核实（有真实包裹）",
-        "unverified": "未核实",
-        "suspicious": "可疑",
-        None: "尚未核对",
+    labels = {  # Chinese in reports and the API; the data-quality page translates them
+        "reported": gettext_noop("上报（全部订单）"),
+        "verified": gettext_noop("已核实（有真实包裹）"),
+        "unverified": gettext_noop("未核实"),
+        "suspicious": gettext_noop("可疑"),
+        None: gettext_noop("尚未核对"),
     }
     pair: dict[Any, dict[int, Tally]] = {k: {PREV: Tally(), CUR: Tally()} for k in labels}
     for (period, state), t in found.items():

@@ -6,10 +6,12 @@ are its own, and only its own figures of the comparison; the operator and offici
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_noop
 
 from youpin.accounts.models import Role
 from youpin.accounts.scoping import Scope
@@ -18,14 +20,25 @@ from youpin.delivery.models import DeliveryPlan, Hub, PlanParcel
 from youpin.logistics.models import Carrier
 from youpin.stations.hours import LOCAL
 
+# Chinese for the CLI and the API; the plan page translates them (`{% translate p.reason_text %}`).
 REASON_ZH = {
-    "capacity": "超出所有可用车辆的载重或容积",
-    "no_cold_vehicle": "需冷链运输，但没有可用的冷链车",
-    "time_window": "没有车辆能在站点营业时间内到达并按时返回",
-    "range": "往返里程超出车辆续航",
-    "not_scheduled": "车辆、载量或时间已用尽，未能排入",
-    "no_location": "停靠点没有坐标",
+    "capacity": gettext_noop("超出所有可用车辆的载重或容积"),
+    "no_cold_vehicle": gettext_noop("需冷链运输，但没有可用的冷链车"),
+    "time_window": gettext_noop("没有车辆能在站点营业时间内到达并按时返回"),
+    "range": gettext_noop("往返里程超出车辆续航"),
+    "not_scheduled": gettext_noop("车辆、载量或时间已用尽，未能排入"),
+    "no_location": gettext_noop("停靠点没有坐标"),
 }
+
+#: How `services.plan_delivery` stores a straight-line distance source ("直线×1.3"): the
+#: stored text stays as written (CLI, API, plans already stored); pages read the factor.
+STRAIGHT_LINE = re.compile(r"^直线×(?P<factor>\d+(?:\.\d+)?)$")
+
+
+def detour_factor(distance_source: str) -> str | None:
+    """The detour factor of a straight-line distance source ("直线×1.3" → "1.3"), else None."""
+    match = STRAIGHT_LINE.match(distance_source or "")
+    return match.group("factor") if match else None
 
 
 def hub_find(text: str) -> Hub | None:
@@ -61,6 +74,7 @@ def plan_summary(plan: DeliveryPlan) -> dict[str, Any]:
         "seconds": plan.seconds,
         "seed": plan.seed,
         "distance_source": plan.distance_source,
+        "detour_factor": detour_factor(plan.distance_source),
         "is_demo": plan.is_demo,
     }
 

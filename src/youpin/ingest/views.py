@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_http_methods, require_safe
 
 from youpin.accounts.models import Role
@@ -20,6 +21,20 @@ from youpin.ingest.selectors import batches_visible
 from youpin.portal.context import request_scope
 
 RECENT = 20
+
+#: The batch status and source labels the pages show, marked for the English catalogue (the
+#: models keep them Chinese; the templates translate `get_status_display`, `get_source_display`).
+#: A test checks that every label of `BatchStatus` and `BatchSource` is listed.
+BATCH_LABELS = (
+    gettext_noop("排队中"),
+    gettext_noop("导入中"),
+    gettext_noop("已完成"),
+    gettext_noop("失败"),
+    gettext_noop("命令行"),
+    gettext_noop("网页上传"),
+    gettext_noop("接口"),
+    gettext_noop("推送"),
+)
 
 
 def _importer_scope(request: HttpRequest) -> Scope:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import pgettext_lazy
 
 from youpin.core.models import TimeStamped
 
@@ -17,6 +18,19 @@ class Unit(models.TextChoices):
     STATIONS = "stations", "个"
     CLASSES = "classes", "班次"
     PEOPLE = "people", "人"
+
+
+#: The unit labels marked for the English catalogue with the context "unit" ("班次" and "个"
+#: mean other things elsewhere). The labels stay Chinese (reports and the API carry them);
+#: pages show `{% translate t.unit_label context "unit" %}`.
+UNIT_LABEL_MESSAGES = (
+    pgettext_lazy("unit", "元"),
+    pgettext_lazy("unit", "件"),
+    pgettext_lazy("unit", "家"),
+    pgettext_lazy("unit", "个"),
+    pgettext_lazy("unit", "班次"),
+    pgettext_lazy("unit", "人"),
+)
 
 
 class Trajectory(models.TextChoices):

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from enum import IntFlag
 
+from django.utils.translation import gettext_noop
+
 
 class Reason(IntFlag):
     """One piece of evidence about an order (bits of `OrderVerification.reasons`)."""
@@ -56,23 +58,24 @@ SUSPICIOUS = (
 
 VERIFIED, UNVERIFIED_STATE, SUSPICIOUS_STATE = "verified", "unverified", "suspicious"
 
+# Chinese in the API and exports; pages translate them at display (`{% translate label %}`).
 LABELS: dict[Reason, str] = {
-    Reason.NO_WAYBILL: "无运单号（未发货）",
-    Reason.SERVICE: "服务类订单，无需包裹",
-    Reason.STORE_PICKUP: "到店自提，无运单",
-    Reason.CARRIER_NOT_IN_HUB: "快递公司未知或未接入，无法核对",
-    Reason.NOT_IN_HUB: "运单尚无轨迹（未在物流中心出现）",
-    Reason.NOT_COLLECTED: "尚未揽收",
-    Reason.NOT_DELIVERED: "已揽收，尚未签收",
-    Reason.RETURNED: "包裹退回或取消",
-    Reason.REGION_UNCHECKED: "收货地区或签收地点未知，未核对地区",
-    Reason.PICKUP_BEFORE_PAYMENT: "揽收早于付款",
-    Reason.WAYBILL_REUSED: "同一运单用于多个买家的订单",
-    Reason.NEVER_MOVES: "运单付款后长时间无流转",
-    Reason.SIGNED_OUTSIDE_REGION: "签收地点不在收货人所在区县",
-    Reason.SHOP_BURST: "店铺一小时内订单数 ÷ 买家数过高",
-    Reason.SHARED_CONTACT: "买家电话或地址在多个店铺间聚集",
-    Reason.CONFIRMED_BRUSHING: "已被核实为刷单",
+    Reason.NO_WAYBILL: gettext_noop("无运单号（未发货）"),
+    Reason.SERVICE: gettext_noop("服务类订单，无需包裹"),
+    Reason.STORE_PICKUP: gettext_noop("到店自提，无运单"),
+    Reason.CARRIER_NOT_IN_HUB: gettext_noop("快递公司未知或未接入，无法核对"),
+    Reason.NOT_IN_HUB: gettext_noop("运单尚无轨迹（未在物流中心出现）"),
+    Reason.NOT_COLLECTED: gettext_noop("尚未揽收"),
+    Reason.NOT_DELIVERED: gettext_noop("已揽收，尚未签收"),
+    Reason.RETURNED: gettext_noop("包裹退回或取消"),
+    Reason.REGION_UNCHECKED: gettext_noop("收货地区或签收地点未知，未核对地区"),
+    Reason.PICKUP_BEFORE_PAYMENT: gettext_noop("揽收早于付款"),
+    Reason.WAYBILL_REUSED: gettext_noop("同一运单用于多个买家的订单"),
+    Reason.NEVER_MOVES: gettext_noop("运单付款后长时间无流转"),
+    Reason.SIGNED_OUTSIDE_REGION: gettext_noop("签收地点不在收货人所在区县"),
+    Reason.SHOP_BURST: gettext_noop("店铺一小时内订单数 ÷ 买家数过高"),
+    Reason.SHARED_CONTACT: gettext_noop("买家电话或地址在多个店铺间聚集"),
+    Reason.CONFIRMED_BRUSHING: gettext_noop("已被核实为刷单"),
 }
 
 # The signal rule (SignalRule.code) behind each suspicious bit, so a disabled rule or a

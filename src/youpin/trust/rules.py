@@ -10,10 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext_noop
+
 
 @dataclass(frozen=True)
 class RuleSpec:
-    """A signal: code, Chinese name, what it means, and its default parameters."""
+    """A signal: code, Chinese name, what it means, and its default parameters.
+
+    Name and explanation are marked for the English catalogue; the review page translates the
+    stored `SignalRule` text when it is still the default (edited text is shown as written).
+    """
 
     code: str
     name: str
@@ -24,47 +30,55 @@ class RuleSpec:
 DEFAULTS: tuple[RuleSpec, ...] = (
     RuleSpec(
         "burst",
-        "一小时内订单 ÷ 买家 ≥ 3",
-        "任意一小时窗口内，店铺订单数除以不同买家数达到 ratio（且订单数至少 min_orders），"
-        "窗口内的订单记为可疑，店铺进入审核队列。",
+        gettext_noop("一小时内订单 ÷ 买家 ≥ 3"),
+        gettext_noop(
+            "任意一小时窗口内，店铺订单数除以不同买家数达到 ratio（且订单数至少 min_orders），"
+            "窗口内的订单记为可疑，店铺进入审核队列。"
+        ),
         {"window_minutes": 60, "ratio": 3, "min_orders": 3},
     ),
     RuleSpec(
         "shared_contact",
-        "买家电话或地址多店聚集",
-        "同一收货电话或同一收货地址在 period_days 天的时段内，向至少 min_shops 个店铺"
-        "下了至少 min_orders 单，这些订单记为可疑。",
+        gettext_noop("买家电话或地址多店聚集"),
+        gettext_noop(
+            "同一收货电话或同一收货地址在 period_days 天的时段内，向至少 min_shops 个店铺"
+            "下了至少 min_orders 单，这些订单记为可疑。"
+        ),
         {"period_days": 30, "min_shops": 3, "min_orders": 10},
     ),
     RuleSpec(
         "pickup_before_payment",
-        "揽收早于付款",
-        "包裹的首次揽收时间早于订单付款时间超过 tolerance_minutes 分钟。",
+        gettext_noop("揽收早于付款"),
+        gettext_noop("包裹的首次揽收时间早于订单付款时间超过 tolerance_minutes 分钟。"),
         {"tolerance_minutes": 0},
     ),
     RuleSpec(
         "waybill_reused",
-        "运单号重复使用",
-        "同一包裹（运单）承载了至少 min_buyers 个不同买家的订单；同一买家合并发货不计。",
+        gettext_noop("运单号重复使用"),
+        gettext_noop(
+            "同一包裹（运单）承载了至少 min_buyers 个不同买家的订单；同一买家合并发货不计。"
+        ),
         {"min_buyers": 2},
     ),
     RuleSpec(
         "never_moves",
-        "运单不流转",
-        "付款 hours 小时后，包裹仍无任何运输、派送或签收记录。",
+        gettext_noop("运单不流转"),
+        gettext_noop("付款 hours 小时后，包裹仍无任何运输、派送或签收记录。"),
         {"hours": 72},
     ),
     RuleSpec(
         "signed_outside_region",
-        "异地签收",
-        "签收（或驿站到件）地点与订单收货地址不在同一区县（前 digits 位代码不同）。",
+        gettext_noop("异地签收"),
+        gettext_noop("签收（或驿站到件）地点与订单收货地址不在同一区县（前 digits 位代码不同）。"),
         {"digits": 6},
     ),
     RuleSpec(
         "above_declared",
-        "销售额远超申报营业收入",
-        "店铺申报年度的实付金额超过申报年营业收入的 factor 倍；只进入审核队列，"
-        "核实后该年度订单不计入核实口径。",
+        gettext_noop("销售额远超申报营业收入"),
+        gettext_noop(
+            "店铺申报年度的实付金额超过申报年营业收入的 factor 倍；只进入审核队列，"
+            "核实后该年度订单不计入核实口径。"
+        ),
         {"factor": 3},
     ),
 )

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Q, QuerySet, Sum
+from django.utils.translation import gettext_noop
 
 from youpin.accounts.models import Role
 from youpin.accounts.scoping import Scope
@@ -153,7 +154,7 @@ class DataQuality:
 def data_quality(scope: Scope, *, year: int | None = None, shop_limit: int = 50) -> DataQuality:
     """Shares verified and suspicious per source and per shop; rows rejected at import."""
     qs = verifications_visible(scope).filter(_year_filter(year))
-    total = _row("total", "合计", qs.aggregate(**_STATE_COUNTS))
+    total = _row("total", gettext_noop("合计"), qs.aggregate(**_STATE_COUNTS))
     platforms = dict(Platform.choices)
     rejected = _rejected_by_source(scope)
     sources = [

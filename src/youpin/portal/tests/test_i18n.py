@@ -16,9 +16,17 @@ from django.test import Client, override_settings
 
 from youpin.accounts.models import Role
 from youpin.catalog.models import MerchantKind, Platform
+from youpin.cockpit import forecast as fc
 from youpin.commerce.models import OrderStatus
+from youpin.connectors.platforms.detect import FORMATS
 from youpin.counter.models import ExceptionKind
+from youpin.delivery.services import plan_delivery
+from youpin.delivery.tests.world import DAY, build_world
+from youpin.ingest.forms import FORMAT_LABELS
+from youpin.ingest.models import BatchKind, BatchSource, BatchStatus, ImportBatch
+from youpin.ingest.views import BATCH_LABELS
 from youpin.logistics.models import TrackingStatus
+from youpin.plans.models import Unit
 from youpin.portal.labels import ALL_LABELS
 from youpin.stations.models import StationKind
 from youpin.testing.factories import (
@@ -28,6 +36,8 @@ from youpin.testing.factories import (
     place,
     user_with_role,
 )
+from youpin.trust.models import SignalRule
+from youpin.trust.rules import SPECS
 
 LC_MESSAGES = Path(settings.LOCALE_PATHS[0]) / "en" / "LC_MESSAGES"
 PACKAGE_DIR = Path(settings.LOCALE_PATHS[0]).parent
@@ -192,6 +202,37 @@ def test_model_choice_labels_are_in_the_catalogue() -> None:
             assert member.label in msgids, f"{member.label!r} missing from django.po"
 
 
+def test_labels_shown_at_run_time_are_in_the_catalogue() -> None:
+    """Labels the pages translate at run time (batch status and source, export formats, the
+    cockpit's units with the context "unit") are marked and translated."""
+    keys = {entry.key: entry.msgstr for entry in read_po(LC_MESSAGES / "django.po")}
+    for member in (*BatchStatus, *BatchSource):
+        assert member.label in BATCH_LABELS, f"{member!r} not in ingest.views.BATCH_LABELS"
+        assert keys.get((None, member.label)), member.label
+    for name, connector in FORMATS.items():
+        assert connector.label in FORMAT_LABELS, f"{name} not in ingest.forms.FORMAT_LABELS"
+        assert keys.get((None, connector.label)), connector.label
+    for unit in Unit:
+        assert keys.get(("unit", unit.label)), f"unit {unit.label!r} missing from django.po"
+
+
+def test_forecast_notes_stay_chinese_and_translate_for_pages() -> None:
+    """A forecast's note is Chinese text (API, reports) that a page shows in English."""
+    from django.utils import translation
+
+    note = fc.forecast_yearly({2023: 1.0, 2024: 2.0}, 2025).note
+    assert note == "仅有 2 年数据，少于 3 年，不作预测"
+    assert isinstance(note, fc.Note)
+    with translation.override("en"):
+        assert note.translated() == "Data for only 2 years, fewer than 3; no forecast"
+        assert fc.no_forecast("").note.translated() == ""
+    with translation.override("zh-hans"):
+        assert note.translated() == note
+    outer = fc.Note("无法预测%(year)s年：%(why)s", year=2025, why=note)  # a sentence around a note
+    with translation.override("en"):
+        assert "Data for only 2 years" in outer.translated()
+
+
 def test_english_by_cookie(client: Client, zhongwei: None) -> None:
     """With the language cookie set to English, the home page speaks English."""
     client.force_login(user_with_role(Role.OFFICIAL, region=place(HAIYUAN)))
@@ -227,11 +268,27 @@ def test_language_switch_form(client: Client) -> None:
     assert 'value="zh-hans"' in html  # the way back to Chinese
 
 
+@pytest.mark.urls("youpin.ingest.tests.urls_imports")  # the site plus the imports pages
 def test_new_pages_speak_english(client: Client, zhongwei: None) -> None:
-    """The cockpit, delivery, report, data-quality, settlement and counter pages are English
-    when asked for, choice labels included (data such as station names stay Chinese)."""
+    """The cockpit, delivery, report, data-quality, review, settlement, counter and import pages
+    are English when asked for, choice labels included (data such as station names stay
+    Chinese)."""
     StationFactory(code="EN-01", name="兴仁镇测试站", place=place(XINGREN_TOWN))
-    client.force_login(user_with_role(Role.OPERATOR))
+    spec = SPECS["pickup_before_payment"]
+    SignalRule.objects.update_or_create(
+        code=spec.code, defaults={"name": spec.name, "explanation": spec.explanation}
+    )
+    operator = user_with_role(Role.OPERATOR)
+    batch = ImportBatch.objects.create(
+        kind=BatchKind.ORDERS,
+        source=BatchSource.UPLOAD,
+        file_name="订单.csv",
+        status=BatchStatus.SUCCEEDED,
+        rows_read=3,
+        rejected=1,
+        report={"refresh": {"status": "ok", "days": 2}, "warnings": [{"row": 2, "text": "金额"}]},
+    )
+    client.force_login(operator)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     expected = {
         "/cockpit/": ("Plan target cockpit", "规划目标驾驶舱"),
@@ -240,6 +297,12 @@ def test_new_pages_speak_english(client: Client, zhongwei: None) -> None:
         "/trust/quality/": ("Online retail sales: reported and verified", "上报与核实的网络零售额"),
         "/stations/settlement/": ("No station activity this month.", "本月没有站点业务记录。"),
         "/counter/": ("Station code or name", "站点编号或名称"),
+        "/trust/review/": (
+            "Collected before payment: The parcel",
+            "揽收早于付款",
+        ),
+        "/imports/": ("Upload and import", "上传并导入"),
+        f"/imports/{batch.pk}/": (f"Import batch #{batch.pk}", "导入批次"),
     }
     for url, (english, chinese) in expected.items():
         html = client.get(url).content.decode()
@@ -248,3 +311,43 @@ def test_new_pages_speak_english(client: Client, zhongwei: None) -> None:
     html = client.get("/counter/").content.decode()
     assert "兴仁镇测试站" in html
     assert "Township e-commerce express" in html  # the station kind, translated
+    html = client.get("/imports/").content.decode()
+    assert "Recognise automatically" in html  # the platform choice
+    assert "Douyin shop order export" in html  # a connector's format label
+    assert "Succeeded" in html or "Completed" in html  # the batch status
+    html = client.get(f"/imports/{batch.pk}/").content.decode()
+    assert "Web upload" in html  # the batch source
+    assert "Statistical facts of 2 days refreshed" in html
+    assert "Row 2: 金额" in html  # the stored warning stays as written
+    assert "网页上传" not in html
+    assert "状态" not in html
+    html = client.get("/cockpit/").content.decode()
+    assert "Forecast: Data for only" in html  # a forecast note, translated
+    for chinese in (">按计划推进<", ">存在风险<", ">偏离目标<", ">无法判断<", "指数平滑", "预测："):
+        assert chinese not in html, chinese
+
+
+def test_delivery_plan_page_speaks_english(client: Client, zhongwei: None) -> None:
+    """The plan page shows the unplanned reasons and the distance source in English; the plan
+    keeps them Chinese for the CLI and the API."""
+    world = build_world()
+    plan = plan_delivery(world.hub, DAY, seconds=0.5, seed=1)
+    assert plan.distance_source.startswith("直线×")
+    client.force_login(user_with_role(Role.OPERATOR))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get(f"/delivery/plans/{plan.pk}/").content.decode()
+    assert "straight line × " in html
+    assert "直线" not in html
+    assert 'data-testid="unplanned-table"' in html
+    for chinese in (
+        "超出所有可用车辆",
+        "需冷链运输",
+        "没有车辆能在",
+        "往返里程",
+        "未能排入",
+        "停靠点",
+    ):
+        assert chinese not in html, chinese
+    api = client.get(f"/api/delivery/plans/{plan.pk}").json()
+    assert api["distance_source"] == plan.distance_source
+    assert all(any("\u4e00" <= c <= "\u9fff" for c in p["reason_text"]) for p in api["unplanned"])
