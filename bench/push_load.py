@@ -233,10 +233,16 @@ def fire(
     keys: set[tuple[str, ...]] = set()
     lock = threading.Lock()
     total = int(rate * seconds)
-    begin = time.perf_counter() + 0.5
+    made = []
     for n in range(total):
         provider, body, query, sent_keys = makers[n % 3](parcels)
         keys |= sent_keys
+        made.append((provider, body, query))
+    # The schedule starts once every push is made: making 12,000 signed bodies takes seconds,
+    # and a schedule that started before them counted that time as latency (a first-seconds
+    # backlog of ≈ 3 s in every earlier run, 5 % of the requests: their p95).
+    begin = time.perf_counter() + 0.5
+    for n, (provider, body, query) in enumerate(made):
         jobs.put((begin + n / rate, provider, body, query))
 
     def worker() -> None:

@@ -19,6 +19,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Max, Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from youpin.accounts.models import Role
 from youpin.accounts.scoping import Scope
@@ -48,17 +49,17 @@ PARCEL_MEASURES = {"express_volume": ParcelSide.COLLECTED, "delivered_volume": P
 STATION_MEASURES = {"township_stations"}
 
 SOURCE_LABELS = {
-    FACTS: "日事实表",
-    REGISTRY: "站点名录",
-    MANUAL: "手工录入",
+    FACTS: gettext_noop("日事实表"),
+    REGISTRY: gettext_noop("站点名录"),
+    MANUAL: gettext_noop("手工录入"),
 }
 UNIT_LABELS = dict(Unit.choices)
 FILTER_LABELS = {
-    "platform": "平台",
-    "carrier": "快递公司",
-    "category": "商品类别",
-    "county": "区县",
-    "township": "乡镇",
+    "platform": gettext_noop("平台"),
+    "carrier": gettext_noop("快递公司"),
+    "category": gettext_noop("商品类别"),
+    "county": gettext_noop("区县"),
+    "township": gettext_noop("乡镇"),
 }
 CENT = Decimal("0.01")
 
@@ -463,9 +464,12 @@ def _series(
     first = date(plan.base_year, 1, 1)
     refreshed = state.refreshed_at if state is not None else None
     fresh_label = (
-        f"事实表刷新于 {timezone.localtime(refreshed):%Y-%m-%d %H:%M}"
+        fc.Note(
+            gettext_noop("事实表刷新于 %(when)s"),
+            when=f"{timezone.localtime(refreshed):%Y-%m-%d %H:%M}",
+        )
         if refreshed
-        else "事实表尚未刷新（运行 youpin facts refresh）"
+        else fc.Note(gettext_noop("事实表尚未刷新（运行 youpin facts refresh）"))
     )
     if target.measure in SALES_MEASURES:
         ignored: tuple[str, ...] = ("carrier",) if f.carrier is not None else ()
@@ -500,7 +504,7 @@ def _series(
                 0,
                 openings=_station_openings(scope, f),
                 freshness=timezone.now(),
-                freshness_label="站点名录现状（实时）；停用站点不计",
+                freshness_label=fc.Note(gettext_noop("站点名录现状（实时）；停用站点不计")),
             ),
             ignored,
         )
@@ -508,11 +512,18 @@ def _series(
         ignored = tuple(k for k in ("platform", "carrier", "category") if getattr(f, k))
         rows = _manual_rows(scope, target.measure, f)
         latest = max(rows.values(), key=lambda r: r.updated_at) if rows else None
+        fc_label: str
         if latest is None:
-            label = fc_label = "尚无录入值：" + "平台尚无数据来源，请由主管部门在后台录入"
+            label = fc_label = fc.Note(
+                gettext_noop("尚无录入值：平台尚无数据来源，请由主管部门在后台录入")
+            )
         else:
             who = latest.entered_by.get_username() if latest.entered_by else "—"
-            label = f"手工录入：{who}，{timezone.localtime(latest.updated_at):%Y-%m-%d %H:%M}"
+            label = fc.Note(
+                gettext_noop("手工录入：%(who)s，%(when)s"),
+                who=who,
+                when=f"{timezone.localtime(latest.updated_at):%Y-%m-%d %H:%M}",
+            )
             fc_label = ""
         return (
             _Series(
@@ -728,7 +739,7 @@ def _tile(
         forecast_note=forecast.note,
         forecast_level=forecast.level,
         source=source,
-        source_label=SOURCE_LABELS.get(source, "无数据来源"),
+        source_label=SOURCE_LABELS.get(source, gettext_noop("无数据来源")),
         freshness=series.freshness,
         freshness_label=series.freshness_label,
         data_through=data_through,
@@ -821,27 +832,45 @@ def _status(
 ) -> tuple[str, str, fc.Estimate | None]:
     """Status of a target for the year it is judged on, and the sentence that explains it."""
     if planned is None:
-        return fc.UNKNOWN, f"{eval_year}年无计划值", None
+        return fc.UNKNOWN, fc.Note(gettext_noop("%(year)s年无计划值"), year=eval_year), None
     if as_of >= date(eval_year, 12, 31) and eval_year in actual_by_year:
         actual = float(actual_by_year[eval_year])
         est = fc.Estimate(actual, actual, actual)
         status = fc.track_status(float(planned), est, at_least=target.at_least)
-        word = "已达到" if status == fc.ON_TRACK else "未达到"
-        done = _fmt(actual_by_year[eval_year])
-        sentence = f"{eval_year}年实际 {done}，{word}计划值 {_fmt(planned)}"
+        message = (
+            gettext_noop("%(year)s年实际 %(done)s，已达到计划值 %(planned)s")
+            if status == fc.ON_TRACK
+            else gettext_noop("%(year)s年实际 %(done)s，未达到计划值 %(planned)s")
+        )
+        sentence = fc.Note(
+            message,
+            year=eval_year,
+            done=_fmt(actual_by_year[eval_year]),
+            planned=_fmt(planned),
+        )
         return status, sentence, est
     raw = forecast.years.get(eval_year)
     if raw is None:
-        why = forecast.note or "无预测"
-        return fc.UNKNOWN, f"无法预测{eval_year}年：{why}", None
+        why = forecast.note or fc.Note(gettext_noop("无预测"))
+        return (
+            fc.UNKNOWN,
+            fc.Note(gettext_noop("无法预测%(year)s年：%(why)s"), year=eval_year, why=why),
+            None,
+        )
     div = 10**scale
     est = fc.Estimate(raw.mean / div, raw.lower / div, raw.upper / div)
     status = fc.track_status(float(planned), est, at_least=target.at_least)
     pct = int(forecast.level * 100)
-    sentence = (
-        f"预测{eval_year}年 {_fmt(_scaled(raw.mean, scale))}（{pct}%区间 "
-        f"{_fmt(_scaled(raw.lower, scale))}–{_fmt(_scaled(raw.upper, scale))}），"
-        f"计划值 {_fmt(planned)}"
+    sentence = fc.Note(
+        gettext_noop(
+            "预测%(year)s年 %(mean)s（%(pct)s%%区间 %(lower)s–%(upper)s），计划值 %(planned)s"
+        ),
+        year=eval_year,
+        mean=_fmt(_scaled(raw.mean, scale)),
+        pct=pct,
+        lower=_fmt(_scaled(raw.lower, scale)),
+        upper=_fmt(_scaled(raw.upper, scale)),
+        planned=_fmt(planned),
     )
     return status, sentence, est
 
@@ -916,9 +945,9 @@ class AreaValue:
 
 
 MAP_MEASURES = {
-    "retail_sales": "网络零售额（元）",
-    "express_volume": "快递业务量（件）",
-    "delivered_volume": "派送量（件）",
+    "retail_sales": gettext_noop("网络零售额（元）"),
+    "express_volume": gettext_noop("快递业务量（件）"),
+    "delivered_volume": gettext_noop("派送量（件）"),
 }
 
 
