@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 import math
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -226,6 +226,27 @@ class Run:
     results: Results
 
 
+@contextmanager
+def kept_tables(engine: str) -> Iterator[Callable[[ir.Table], ir.Table]]:
+    """A `keep` for the definitions: on DuckDB and Spark it caches a shared intermediate
+    (`Table.cache()`) and every cached table is released on leaving; elsewhere it keeps
+    nothing (the operational database is never written)."""
+    kept: list[Any] = []
+
+    def keep(table: ir.Table) -> ir.Table:
+        if engine not in ("duckdb", "spark"):
+            return table
+        cached = table.cache()
+        kept.append(cached)
+        return cached
+
+    try:
+        yield keep
+    finally:
+        for cached in kept:
+            cached.release()
+
+
 def run_metrics(
     con: BaseBackend,
     engine: str,
@@ -242,21 +263,9 @@ def run_metrics(
     """
     span = years or data_years(con) or (2000, 2000)
     params = Params(region_prefix, span[0], span[1], title_rules(con))
-    kept: list[Any] = []
-
-    def keep(table: ir.Table) -> ir.Table:
-        if engine not in ("duckdb", "spark"):
-            return table
-        cached = table.cache()
-        kept.append(cached)
-        return cached
-
-    try:
+    with kept_tables(engine) as keep:
         exprs = metric_set(sources(con), params, names, keep=keep)
         results = {n: normalise(expr.to_pyarrow().to_pylist()) for n, expr in exprs.items()}
-    finally:
-        for cached in kept:
-            cached.release()
     return Run(engine, params, results)
 
 
@@ -307,21 +316,9 @@ def build_layer(
         years = (_shanghai_year(_day_start(min(days))), _shanghai_year(_day_start(max(days))))
     span = years or data_years(con) or (2000, 2000)
     params = Params(region_prefix, span[0], span[1], title_rules(con), days)
-    kept: list[Any] = []
-
-    def keep(table: ir.Table) -> ir.Table:
-        if engine not in ("duckdb", "spark"):
-            return table
-        cached = table.cache()
-        kept.append(cached)
-        return cached
-
-    try:
+    with kept_tables(engine) as keep:
         raw = RawLayer(sources(con), params, keep)
         tables = {attr: conform(attr, getattr(raw, attr).to_pyarrow()) for attr in LAYER_TABLES}
-    finally:
-        for cached in kept:
-            cached.release()
     info = LayerInfo(
         region_prefix,
         span[0],
