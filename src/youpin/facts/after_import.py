@@ -33,7 +33,6 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
 
 from youpin.core.joblock import JobBusy
 from youpin.core.masking import mask_phones_in_text
@@ -47,6 +46,7 @@ from youpin.facts.refresh import (
     facts_refresh_days,
     mark_days_changed,
     mark_rows_changed_since,
+    max_event_id,
 )
 from youpin.ingest.models import ImportBatch
 from youpin.trust.services import verification_refresh
@@ -108,10 +108,7 @@ def _batch_days(kind: str, moment: datetime) -> set[date]:
     state = FactsState.objects.filter(name="default").first()
     if state is None or state.rows_changed_since is None:
         return days_of_parcels_changed(moment)  # no facts yet: nothing newer to start from
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT MAX(id) FROM logistics_trackingevent")
-        row = cursor.fetchone()
-    return days_of_parcels_with_events(state.last_event_id, int(row[0] or 0) if row else 0)
+    return days_of_parcels_with_events(state.last_event_id, max_event_id())
 
 
 def _leave_for_next_refresh(kind: str, moment: datetime, days: set[date] | None) -> None:

@@ -139,7 +139,7 @@ def _finish(state_update: dict[str, Any], result: RefreshResult, started: float)
     )
 
 
-def _max_event_id() -> int:
+def max_event_id() -> int:
     """The largest tracking event id now (0 for none)."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT MAX(id) FROM logistics_trackingevent")
@@ -157,7 +157,7 @@ def _rebuild() -> RefreshResult:
     """The full rebuild, under the lock."""
     started = clock.perf_counter()
     mark = timezone.now() - MARGIN
-    last_event = _max_event_id()
+    last_event = max_event_id()
     ledger_last = ChangedDay.objects.order_by("-id").values_list("id", flat=True).first()
     result = RefreshResult(mode="full")
     for table in TABLES:
@@ -281,7 +281,7 @@ def _refresh_changed(check: bool) -> RefreshResult:
         return _rebuild()
     started = clock.perf_counter()
     mark = timezone.now() - MARGIN
-    last_event = _max_event_id()
+    last_event = max_event_id()
     ledger_last, changed, scans = _marked()
     found = changed_days(
         state.rows_changed_since, state.last_event_id, last_event, check=check, scans=scans
