@@ -23,8 +23,8 @@ demo: $(STAMP)
 	$(BIN)/youpin geo load
 	$(BIN)/youpin demo-data --seed $(SEED) --scale $(SCALE)
 	$(BIN)/youpin delivery demo
-	$(BIN)/youpin facts refresh
 	$(BIN)/youpin trust refresh
+	$(BIN)/youpin facts refresh
 	@echo "Serving Youpin on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
 	$(BIN)/youpin runserver $(HOST):$(PORT) --noreload
 

@@ -5,32 +5,52 @@
     DATABASE_URL=sqlite:////tmp/cockpit.sqlite3 .venv/bin/youpin trust refresh
     DATABASE_URL=sqlite:////tmp/cockpit.sqlite3 .venv/bin/python bench/cockpit_page.py --runs 5
 
-In-process, as the operator and as 海原县's official, as of the end of `--month`
-(default 2025-06). Wall-clock and CPU seconds (median of the runs; on PostgreSQL also the
-server backend's CPU, from /proc) of:
+As the operator and as 海原县's official, as of the end of `--month` (default 2025-06).
+The forecast fits of those views are warmed first (`youpin.cockpit.warm` as of the month's
+end, as `youpin facts refresh` does for the default day; its figures are under "warm").
+Wall-clock and CPU seconds (median of the runs; on PostgreSQL also the server backend's
+CPU, from /proc) of:
 
-* `page_cold`: the first page of a fresh process (fits the forecast models);
-* `page`: `/cockpit/` through the Django test client, fits cached (what a user waits for);
+* `page_cold`: the first page of a fresh process (a child process: Django and the WSGI
+  application loaded, as a gunicorn worker has them; the URLconf and the views are
+  imported by the first request, as in a worker), the fits
+  stored — what a new worker's first user waits for now. `statsmodels_imported` says
+  whether that page imported statsmodels (it should not). The test client's middleware is
+  loaded before timing (a worker's handler loads it at start), so the figure is no longer
+  inflated by that (≈ 0.2–0.5 s of WhiteNoise scanning the static files, loaded machine);
+* `page_cold_urls_loaded`: the same with the URLconf (and so every view module: the
+  reports' Excel/PDF libraries among them) imported before timing, as a worker would have
+  it if the WSGI module loaded the URLconf at start; `urlconf_import_s` is that import;
+* `page_cold_unstored`: the same with the stored fits emptied (inside a transaction that is
+  rolled back) and statsmodels imported before timing: the page fits its forecasts. This is
+  the meaning `page_cold` had before the fits were stored (docs/BENCHMARKS.md's earlier
+  figures); `statsmodels_import_s` is the import that such a page pays on top;
+* `page`: `/cockpit/` through the Django test client, series and fits cached (what a user
+  waits for);
 * `page_after_refresh`: the first page after a facts refresh — the series cache is keyed
   by the refresh time, which is moved on before each run, so the series are read again;
   the forecast fits (on complete months) stay cached, as within a month;
-* `page_new_month`: the same with the fits' cache emptied too — the first page once a
-  month's data is complete (or of a process that has not fitted these series yet);
+* `page_fits_from_store`: the same with the process's fits forgotten: they are read from
+  the stored rows (a process that has not yet served these series);
+* `page_new_month`: the same with the stored fits emptied too (rolled back afterwards) —
+  the first page once a month's data is complete, had no warm stored its fits;
 * `tiles`: `tiles(…, with_verified=False)` alone;
 * `verified`: the reported-vs-verified panel (`/cockpit/verified/`), which reads orders.
 
-statsmodels is imported before timing (a process imports it once).
+The timed steps of this process import statsmodels at their first fit (`page_new_month`).
 """
 
 from __future__ import annotations
 
 import argparse
+import calendar
 import json
 import os
 import statistics
 import sys
 import time
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
@@ -59,30 +79,100 @@ def timed(fn: Callable[[], object]) -> tuple[float, float, float]:
     return time.perf_counter() - wall, time.process_time() - cpu, backend_cpu() - server
 
 
-def main() -> None:
-    """Time the page and its parts; print JSON."""
+def _child(login: str, month: str, mode: str) -> None:
+    """In a fresh process: time the first cockpit page (`stored` or `unstored` fits); print JSON."""
     import django
 
     django.setup()
-    import statsmodels.tsa.exponential_smoothing.ets  # noqa: F401
+    from django.core.wsgi import get_wsgi_application
+
+    get_wsgi_application()  # what a gunicorn worker has loaded before its first request
     from django.contrib.auth import get_user_model
+    from django.db import transaction
+    from django.test import Client
+
+    from youpin.cockpit.models import ForecastFit
+
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=login))
+    client.handler.load_middleware()  # a worker's WSGIHandler did this in get_wsgi_application
+    extra: dict[str, object] = {}
+    if mode == "stored_urls":
+        from django.urls import get_resolver
+
+        started = time.perf_counter()
+        get_resolver().url_patterns  # noqa: B018  (imports the URLconf and every view module)
+        extra["urlconf_import_s"] = round(time.perf_counter() - started, 3)
+
+    def page() -> None:
+        assert client.get(f"/cockpit/?month={month}").status_code == 200
+
+    if mode != "unstored":
+        wall, cpu, server = timed(page)
+    else:
+        started = time.perf_counter()
+        import statsmodels.tsa.holtwinters  # noqa: F401
+
+        extra["statsmodels_import_s"] = round(time.perf_counter() - started, 3)
+        with transaction.atomic():
+            ForecastFit.objects.all().delete()
+            wall, cpu, server = timed(page)
+            transaction.set_rollback(True)
+    extra["statsmodels_imported"] = "statsmodels" in sys.modules
+    out = {"wall_s": round(wall, 3), "cpu_s": round(cpu, 3), "server_cpu_s": round(server, 3)}
+    print(json.dumps(out | extra))
+
+
+def fresh_process(login: str, month: str, mode: str) -> dict[str, object]:
+    """Run `_child` in a new Python process and return what it measured."""
+    import subprocess
+
+    done = subprocess.run(
+        [sys.executable, __file__, "--child", login, "--month", month, "--mode", mode],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    found: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
+    return found
+
+
+def main() -> None:
+    """Time the page and its parts; print JSON."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--month", default="2025-06")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--mode", default="stored", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        _child(args.child, args.month, args.mode)
+        return
+
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.db import transaction
     from django.test import Client
     from django.utils import timezone
 
     from youpin.accounts.scoping import scope_for
+    from youpin.cockpit import fits
     from youpin.cockpit.forecast import _forecast_monthly_cached
+    from youpin.cockpit.models import ForecastFit
     from youpin.cockpit.page import parse_query
     from youpin.cockpit.tiles import tiles
+    from youpin.cockpit.warm import warm
     from youpin.facts.models import FactsState
     from youpin.plans.selectors import plan_default
 
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--month", default="2025-06")
-    args = parser.parse_args()
     users = get_user_model().objects
     plan = plan_default()
     assert plan is not None
+    year, month = (int(x) for x in args.month.split("-"))
+    month_end = date(year, month, calendar.monthrange(year, month)[1])
+    warmed = warm(today=month_end).as_dict()  # the views measured: as of the month's end
     out: dict[str, dict[str, object]] = {}
     for login in ("operator", "official_haiyuan"):
         user = users.get(username=login)
@@ -105,15 +195,30 @@ def main() -> None:
             FactsState.objects.update(refreshed_at=timezone.now())
             page()
 
-        def new_month(page: Callable[[], None] = page) -> None:
+        def from_store(page: Callable[[], None] = page) -> None:
             FactsState.objects.update(refreshed_at=timezone.now())
+            fits.clear_process_cache()
             _forecast_monthly_cached.cache_clear()
             page()
 
-        row: dict[str, object] = {"page_cold": timed(page)}
+        def new_month(page: Callable[[], None] = page) -> None:
+            FactsState.objects.update(refreshed_at=timezone.now())
+            fits.clear_process_cache()
+            _forecast_monthly_cached.cache_clear()
+            with transaction.atomic():
+                ForecastFit.objects.all().delete()
+                page()
+                transaction.set_rollback(True)
+
+        row: dict[str, object] = {
+            "page_cold": fresh_process(login, args.month, "stored"),
+            "page_cold_urls_loaded": fresh_process(login, args.month, "stored_urls"),
+            "page_cold_unstored": fresh_process(login, args.month, "unstored"),
+        }
         for name, fn in (
             ("page", page),
             ("page_after_refresh", after_refresh),
+            ("page_fits_from_store", from_store),
             ("page_new_month", new_month),
             ("tiles", tiles_only),
             ("verified", verified),
@@ -124,15 +229,9 @@ def main() -> None:
                 "cpu_s": round(statistics.median(r[1] for r in runs), 3),
                 "server_cpu_s": round(statistics.median(r[2] for r in runs), 3),
             }
-        cold = row["page_cold"]
-        assert isinstance(cold, tuple)
-        row["page_cold"] = {
-            "wall_s": round(cold[0], 3),
-            "cpu_s": round(cold[1], 3),
-            "server_cpu_s": round(cold[2], 3),
-        }
         out[login] = row
-    print(json.dumps({"month": args.month, "runs": args.runs, "results": out}, indent=2))
+    result = {"month": args.month, "runs": args.runs, "warm": warmed, "results": out}
+    print(json.dumps(result, indent=2))
 
 
 if __name__ == "__main__":

@@ -12,6 +12,11 @@ and a reason, never a guess.
 
 Notes and status labels stay Chinese (the API and the reports carry them); they are marked
 for the English catalogue and a page shows them translated (`Note.translated`, `{% translate %}`).
+
+A forecast goes to JSON and back exactly (`forecast_to_json`, `forecast_from_json`), its note
+with the marked message and values, so a stored fit (`youpin.cockpit.fits`) still translates.
+`MODEL_VERSION` names the models' behaviour: change it whenever a change here would give a
+different forecast for the same inputs, so stored fits are made again.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ MIN_LEVEL_MONTHS = 12
 MIN_YEARS = 3
 DEFAULT_LEVEL = 0.8
 SIMULATIONS = 2000
+MODEL_VERSION = "hw-loglinear-1"
 
 ON_TRACK, AT_RISK, OFF_TRACK, UNKNOWN = "on_track", "at_risk", "off_track", "unknown"
 # Chinese in the API and the reports; pages translate them (`{% translate t.status_label %}`).
@@ -300,6 +306,74 @@ def forecast_yearly(
         out[year] = Estimate(math.exp(mid), math.exp(mid - t * se), math.exp(mid + t * se))
     note = Note(gettext_noop("按年对数线性趋势（最小二乘，t 分布预测区间）"))
     return Forecast("loglinear_yearly", note, level, {}, out)
+
+
+def _float_json(x: float) -> float | str:
+    """A float for JSON: itself, or its name when not finite (JSON has no NaN or infinity)."""
+    return x if math.isfinite(x) else repr(x)
+
+
+def _estimate_json(est: Estimate) -> list[float | str]:
+    """An estimate as [mean, lower, upper]."""
+    return [_float_json(est.mean), _float_json(est.lower), _float_json(est.upper)]
+
+
+def _estimate_from_json(data: Sequence[float | str]) -> Estimate:
+    """The estimate of `_estimate_json`."""
+    mean, lower, upper = (float(x) for x in data)
+    return Estimate(mean, lower, upper)
+
+
+def note_to_json(note: str) -> dict[str, Any]:
+    """A note as JSON: its message and values (a plain string becomes a message alone)."""
+    if not isinstance(note, Note):
+        return {"message": str(note), "values": {}}
+    values: dict[str, Any] = {}
+    for key, value in note.values.items():
+        if isinstance(value, Note):
+            values[key] = {"note": note_to_json(value)}
+        elif value is None or isinstance(value, (bool, int, str)):
+            values[key] = value
+        elif isinstance(value, float):
+            values[key] = {"float": _float_json(value)}
+        else:
+            raise TypeError(f"note value {key!r} of type {type(value).__name__} has no JSON form")
+    return {"message": note.message, "values": values}
+
+
+def note_from_json(data: dict[str, Any]) -> Note:
+    """The note of `note_to_json`, with its marked message and values."""
+    values: dict[str, object] = {}
+    for key, value in data["values"].items():
+        if isinstance(value, dict) and "note" in value:
+            values[key] = note_from_json(value["note"])
+        elif isinstance(value, dict) and "float" in value:
+            values[key] = float(value["float"])
+        else:
+            values[key] = value
+    return Note(data["message"], **values)
+
+
+def forecast_to_json(forecast: Forecast) -> dict[str, Any]:
+    """A forecast as JSON (exact: floats keep every digit; see `forecast_from_json`)."""
+    return {
+        "method": forecast.method,
+        "note": note_to_json(forecast.note),
+        "level": forecast.level,
+        "months": [[y, m, *_estimate_json(e)] for (y, m), e in sorted(forecast.months.items())],
+        "years": [[y, *_estimate_json(e)] for y, e in sorted(forecast.years.items())],
+    }
+
+
+def forecast_from_json(data: dict[str, Any]) -> Forecast:
+    """The forecast of `forecast_to_json`."""
+    return Forecast(
+        data["method"],
+        note_from_json(data["note"]),
+        float(data["level"]),
+        {(int(y), int(m)): _estimate_from_json(rest) for y, m, *rest in data["months"]},
+        {int(y): _estimate_from_json(rest) for y, *rest in data["years"]},
+    )
 
 
 def track_status(planned: float | None, estimate: Estimate | None, *, at_least: bool = True) -> str:

@@ -1,6 +1,6 @@
-"""The cockpit's tiles: one per plan target, read from the daily facts, the station registry,
-the hand-entered values and the verification results (never from raw orders or parcels,
-except the verified-sales figure, which joins the verification rows to their orders).
+"""The cockpit's tiles: one per plan target, read from the daily facts, the station registry
+and the hand-entered values — never from raw orders or parcels (the verified-sales figure
+too comes from the sales facts, which split net sales by verification state).
 
 `tiles(scope, plan, as_of, …)` is the one entry point; the page, the API and the monthly
 report all call it. A `Tile` is a frozen dataclass of plain values (no model instances).
@@ -17,16 +17,17 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db.models import Max, Q, Sum
+from django.db.models import Max, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from youpin.accounts.models import Role
 from youpin.accounts.scoping import Scope
+from youpin.cockpit import fits
 from youpin.cockpit import forecast as fc
 from youpin.commerce.retail_formulas import shift_years
 from youpin.commerce.retail_queries import code_prefix
-from youpin.facts.models import ParcelSide
+from youpin.facts.models import ParcelSide, SalesPlaceFact
 from youpin.facts.selectors import (
     facts_state,
     parcel_facts_visible,
@@ -105,7 +106,7 @@ class VerifiedSales:
     reported_orders: int
     verified_orders: int
     verified_pct: Decimal | None
-    computed_at: datetime | None
+    computed_at: datetime | None  # when the sales facts these figures come from were refreshed
 
 
 @dataclass(frozen=True)
@@ -318,8 +319,8 @@ def _sales_days(scope: Scope, first: date, last: date, f: Filters) -> dict[date,
     )
 
 
-def _sales_days_read(scope: Scope, first: date, last: date, f: Filters) -> dict[date, int]:
-    """Net sales (fen) of Zhongwei sellers per day, from the per-place facts."""
+def _local_sales(scope: Scope, first: date, last: date, f: Filters) -> QuerySet[SalesPlaceFact]:
+    """The per-place sales facts of Zhongwei sellers in the days and filters."""
     qs = sales_places_visible(scope)
     if qs is None:  # only operator and officials reach here
         raise PermissionDenied("该角色无权查看驾驶舱")
@@ -330,6 +331,12 @@ def _sales_days_read(scope: Scope, first: date, last: date, f: Filters) -> dict[
         qs = qs.filter(platform=f.platform)
     if f.category:
         qs = qs.filter(sales_class=f.category)
+    return qs
+
+
+def _sales_days_read(scope: Scope, first: date, last: date, f: Filters) -> dict[date, int]:
+    """Net sales (fen) of Zhongwei sellers per day, from the per-place facts."""
+    qs = _local_sales(scope, first, last, f)
     rows = qs.order_by().values("day").annotate(v=Sum("net_fen"))
     return {r["day"]: int(r["v"] or 0) for r in rows}
 
@@ -611,7 +618,7 @@ def _tile(
                 else ((as_of.year, as_of.month - 1) if as_of.month > 1 else (as_of.year - 1, 12))
             )
             fit = [monthly.get(ym, 0) for ym in _months(first_m, last_complete)]
-            forecast = fc.forecast_monthly(fit, first_m, max(plan.target_year, year), flow=True)
+            forecast = fits.monthly(fit, first_m, max(plan.target_year, year), flow=True)
             for y in range(first_m[0], year + 1):
                 actual_by_year[y] = _to_unit(
                     _sum_days(by_day, date(y, 1, 1), min(as_of, date(y, 12, 31))), series.scale
@@ -642,7 +649,7 @@ def _tile(
             else ((as_of.year, as_of.month - 1) if as_of.month > 1 else (as_of.year - 1, 12))
         )
         fit = [_level_at(openings, _month_end(*ym)) for ym in _months(start, last_complete)]
-        forecast = fc.forecast_monthly(fit, start, max(plan.target_year, year), flow=False)
+        forecast = fits.monthly(fit, start, max(plan.target_year, year), flow=False)
         for y in range(plan.base_year, year + 1):
             actual_by_year[y] = Decimal(_level_at(openings, min(as_of, date(y, 12, 31))))
         for ym in _months((max(plan.base_year, year - 2), 1), (year, as_of.month)):
@@ -662,7 +669,7 @@ def _tile(
         actual_by_year = dict(by_year)
         known = {y: float(v) for y, v in by_year.items() if y < year or as_of >= date(y, 12, 31)}
         if target.trajectory != Trajectory.EACH_YEAR or known:
-            forecast = fc.forecast_yearly(known, max(plan.target_year, year))
+            forecast = fits.yearly(known, max(plan.target_year, year))
 
     # forecast into the month points and the year points
     for ym, est in sorted(forecast.months.items()):
@@ -896,37 +903,32 @@ def verified_for_query(
 def verified_sales(scope: Scope, first: date, last: date, f: Filters) -> VerifiedSales:
     """Net sales of Zhongwei sellers in the days, reported and split by verification state.
 
-    Reads the orders the retail statistic counts (`commerce.retail_queries.retail_orders`,
-    the operating-location basis) joined to their verification row (`trust`); orders not
-    yet verified by `youpin trust refresh` are "not checked". Platform and place filters
-    apply; the sales class does not (a state belongs to a whole order).
+    Read from the per-place sales facts, like the tile's own value (the same filters, so
+    "reported" is the tile's figure): each fact row carries its net split by the orders'
+    verification state at the last facts refresh (trust); orders not yet verified by
+    `youpin trust refresh` are "not checked". One aggregate over the days' rows.
     """
-    from youpin.commerce.retail_formulas import Window
-    from youpin.commerce.retail_queries import retail_orders, tallies
-    from youpin.trust.models import OrderVerification
-
-    orders = retail_orders(scope, [Window(first, last)], f.place or None)
-    if f.platform:
-        orders = orders.filter(platform=f.platform)
-    found = tallies(orders, "verification__state")
-    net: dict[str | None, int] = {}
-    count: dict[str | None, int] = {}
-    for (_period, state), t in found.items():
-        net[state] = net.get(state, 0) + t.net
-        count[state] = count.get(state, 0) + t.orders
-    reported = sum(net.values())
-    verified = net.get("verified", 0)
-    computed = OrderVerification.objects.aggregate(m=Max("computed_at"))["m"]
+    row = _local_sales(scope, first, last, f).aggregate(
+        reported=Sum("net_fen"),
+        verified=Sum("verified_fen"),
+        unverified=Sum("unverified_fen"),
+        suspicious=Sum("suspicious_fen"),
+        orders=Sum("lead_orders"),
+        verified_orders=Sum("verified_orders"),
+    )
+    fen = {k: int(v or 0) for k, v in row.items()}
+    not_checked = fen["reported"] - fen["verified"] - fen["unverified"] - fen["suspicious"]
+    state = facts_state()
     return VerifiedSales(
-        reported=_money(reported),
-        verified=_money(verified),
-        unverified=_money(net.get("unverified", 0)),
-        suspicious=_money(net.get("suspicious", 0)),
-        not_checked=_money(net.get(None, 0)),
-        reported_orders=sum(count.values()),
-        verified_orders=count.get("verified", 0),
-        verified_pct=_pct(_money(verified), _money(reported)),
-        computed_at=computed,
+        reported=_money(fen["reported"]),
+        verified=_money(fen["verified"]),
+        unverified=_money(fen["unverified"]),
+        suspicious=_money(fen["suspicious"]),
+        not_checked=_money(not_checked),
+        reported_orders=fen["orders"],
+        verified_orders=fen["verified_orders"],
+        verified_pct=_pct(_money(fen["verified"]), _money(fen["reported"])),
+        computed_at=state.refreshed_at if state is not None else None,
     )
 
 

@@ -4,14 +4,16 @@
 after its commit, by every import path (orders: the CLI, the upload runner, the API;
 tracking: the CLI file import and the replay of stored pushes). It
 
-1. finds the days the batch touched and recomputes those days of the sales facts (orders)
-   or the parcel facts (tracking): the days the importer passes (`days=`, counted while it
+1. re-runs the verification and brushing signals incrementally for the batch's rows
+   (`verification_refresh(since=…)`), which names the sale days whose orders changed
+   verification state (the sales facts split net sales by state);
+2. finds the days the batch touched and recomputes those days of the sales facts (orders)
+   or the parcel facts (tracking), and the sales facts of the days step 1 named: the days
+   the importer passes (`days=`, counted while it
    read its rows: no query at all); else, for tracking, the collection and delivery days
    of the parcels of the events newer than the last facts refresh (by primary key), and
    for orders the sale days of the orders updated since the batch started (less a margin;
-   a scan of the orders by `updated_at`);
-2. re-runs the verification and brushing signals incrementally for the same rows
-   (`verification_refresh(since=…)`).
+   a scan of the orders by `updated_at`).
 
 It never fails the import: an error (or another refresh holding the lock too long) is
 logged without personal data, recorded in the batch's report under `refresh`, and left to
@@ -111,6 +113,18 @@ def _batch_days(kind: str, moment: datetime) -> set[date]:
     return days_of_parcels_with_events(state.last_event_id, max_event_id())
 
 
+def _days_per_table(kind: str, touched: set[date], state_days: set[date]) -> dict[str, set[date]]:
+    """The days each fact table recomputes after a batch: its own, and those whose orders
+    changed verification state (sales)."""
+    plan: dict[str, set[date]] = {}
+    own = SALES if kind == ORDERS else PARCELS
+    if touched:
+        plan[own] = set(touched)
+    if state_days:
+        plan[SALES] = plan.get(SALES, set()) | state_days
+    return plan
+
+
 def _leave_for_next_refresh(kind: str, moment: datetime, days: set[date] | None) -> None:
     """Note in the ledger what the next `facts refresh` must recompute for a batch."""
     table = SALES if kind == ORDERS else PARCELS
@@ -144,14 +158,24 @@ def refresh_after_import(
     moment = since - MARGIN
     batch_id = batch.pk if batch is not None else None
     touched = None if days is None else set(days)
+    # Verification first: the sales facts split net sales by state, so the days whose
+    # orders changed state are recomputed with the batch's own (the trust refresh also
+    # notes them in the ledger, in its transaction, in case this process stops here).
+    state_days: set[date] = set()
+    try:
+        trust = verification_refresh(moment, wait=wait)
+        outcome.verified_orders = trust.orders
+        state_days = trust.changed_days
+        outcome.steps["trust"] = "ok"
+    except Exception as exc:
+        _record_failure(outcome, "trust", exc, batch_id)
     try:
         if touched is None:
             touched = _batch_days(kind, moment)
         outcome.days = len(touched)
-        if touched:
-            tables = (SALES,) if kind == ORDERS else (PARCELS,)
-            facts = facts_refresh_days(touched, tables, wait=wait)
-            outcome.facts_rows = dict(facts.rows)
+        for table, table_days in _days_per_table(kind, touched, state_days).items():
+            facts = facts_refresh_days(table_days, (table,), wait=wait)
+            outcome.facts_rows.update(facts.rows)
         outcome.steps["facts"] = "ok"
     except Exception as exc:
         _record_failure(outcome, "facts", exc, batch_id)
@@ -159,12 +183,6 @@ def refresh_after_import(
             _leave_for_next_refresh(kind, moment, touched)
         except Exception:  # the ledger too: the next `facts refresh --check` finds them
             logger.exception("refresh after import batch %s: ledger not written", batch_id)
-    try:
-        trust = verification_refresh(moment, wait=wait)
-        outcome.verified_orders = trust.orders
-        outcome.steps["trust"] = "ok"
-    except Exception as exc:
-        _record_failure(outcome, "trust", exc, batch_id)
     outcome.seconds = time.perf_counter() - started
     if batch is not None:
         _report_on_batch(batch, outcome)

@@ -27,7 +27,10 @@ class SalesFact(models.Model):
     An order's paid and refunded amounts are split over its lines' classes exactly as the
     retail statistic splits them (docs/STATISTICS.md). `orders` counts an order in every
     class it has a part in (the statistic's per-class count); `lead_orders` counts it once,
-    in the class of its largest line, so `lead_orders` sums to the number of orders.
+    in the class of its largest line, so `lead_orders` sums to the number of orders. The net
+    is also split by the order's verification state at the refresh (`trust`: verified,
+    unverified, suspicious; not yet checked is the rest); a change of state marks the order's
+    day in the `ChangedDay` ledger (`youpin.facts.apps`).
     """
 
     day = models.DateField("日期（上海时间）", db_index=True)
@@ -43,6 +46,11 @@ class SalesFact(models.Model):
     paid_fen = models.BigIntegerField("实付（分）")
     refunded_fen = models.BigIntegerField("退款（分）")
     net_fen = models.BigIntegerField("净额（分）")
+    # Net split by the orders' verification state (trust); "not checked" is the rest.
+    verified_fen = models.BigIntegerField("其中已核实净额（分）", default=0)
+    unverified_fen = models.BigIntegerField("其中未核实净额（分）", default=0)
+    suspicious_fen = models.BigIntegerField("其中可疑净额（分）", default=0)
+    verified_orders = models.IntegerField("已核实订单数（每单计一次）", default=0)
 
     class Meta:
         verbose_name = "销售日事实"
@@ -72,6 +80,11 @@ class SalesPlaceFact(models.Model):
     paid_fen = models.BigIntegerField("实付（分）")
     refunded_fen = models.BigIntegerField("退款（分）")
     net_fen = models.BigIntegerField("净额（分）")
+    # Net split by the orders' verification state (trust); "not checked" is the rest.
+    verified_fen = models.BigIntegerField("其中已核实净额（分）", default=0)
+    unverified_fen = models.BigIntegerField("其中未核实净额（分）", default=0)
+    suspicious_fen = models.BigIntegerField("其中可疑净额（分）", default=0)
+    verified_orders = models.IntegerField("已核实订单数（每单计一次）", default=0)
 
     class Meta:
         verbose_name = "销售日事实（按地区汇总）"

@@ -158,12 +158,12 @@ def _rebuild() -> RefreshResult:
     started = clock.perf_counter()
     mark = timezone.now() - MARGIN
     last_event = max_event_id()
-    ledger_last = ChangedDay.objects.order_by("-id").values_list("id", flat=True).first()
+    ledger_last = _ledger_last()
     result = RefreshResult(mode="full")
     for table in TABLES:
         result.rows[table] = _rebuild_table(table, None)
         result.days[table] = _distinct_fact_days(table)
-    ChangedDay.objects.filter(id__lte=ledger_last or 0).delete()  # all of it is recomputed
+    ChangedDay.objects.filter(id__lte=ledger_last).delete()  # all of it is recomputed
     _finish({"rows_changed_since": mark, "last_event_id": last_event}, result, started)
     return result
 
@@ -181,15 +181,31 @@ def facts_refresh_days(
 
 
 def _refresh_days(days: Iterable[date], chosen: list[str]) -> RefreshResult:
-    """Recompute the chosen tables for the days, under the lock."""
+    """Recompute the chosen tables for the days, under the lock.
+
+    Ledger marks of these tables and days made before the recompute began are done with
+    and removed (later ones stay for the next refresh).
+    """
     started = clock.perf_counter()
-    ranges = day_ranges(days)
+    wanted = sorted(set(days))
+    ranges = day_ranges(wanted)
+    ledger_last = _ledger_last()
     result = RefreshResult(mode="days")
     for table in chosen:
         result.rows[table] = _rebuild_table(table, ranges)
         result.days[table] = count_days(ranges)
+    for i in range(0, len(wanted), 500):
+        ChangedDay.objects.filter(
+            id__lte=ledger_last, table__in=chosen, day__in=wanted[i : i + 500]
+        ).delete()
     _finish({}, result, started)
     return result
+
+
+def _ledger_last() -> int:
+    """The largest id in the ledger now (0 when empty)."""
+    found = ChangedDay.objects.order_by("-id").values_list("id", flat=True).first()
+    return int(found or 0)
 
 
 def facts_refresh_since(first: date, *, wait: float = LOCK_WAIT) -> RefreshResult:

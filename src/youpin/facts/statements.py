@@ -8,7 +8,8 @@ The definitions are those of the statistics (docs/STATISTICS.md):
 * sales: sold orders (not pending payment, not closed) by the Shanghai day of their payment
   time (order time when unpaid), amounts in fen, paid and refunded split over the lines'
   classes in proportion to line amounts, rounding toward zero with the remainder on the
-  largest line (first by line number) — `retail_formulas.split_cents` in SQL;
+  largest line (first by line number) — `retail_formulas.split_cents` in SQL; the net also
+  split by the order's verification state (`trust`; no row: not yet checked);
 * parcels: collected in the region (sender place, else a pickup scan inside) by collection
   day, delivered in the region (recipient place, else a delivery or station handover
   inside) by delivery day — the express statistic's rules, read from the same columns;
@@ -30,6 +31,9 @@ from youpin.facts.days import DayRange
 from youpin.facts.operations import STATION_SOURCE
 from youpin.logistics.statistics_queries import parcel_places_ctes
 from youpin.stations.models import StationKind
+from youpin.trust.models import OrderVerification
+
+VERIFICATION = OrderVerification._meta.db_table
 
 
 @dataclass(frozen=True)
@@ -115,15 +119,17 @@ def sales_insert(ranges: Sequence[DayRange] | None, region_like: str) -> Stateme
     within = times_in(sale_at, ranges, params)
     sql = f"""
 INSERT INTO facts_salesfact (day, county, township, platform, sales_class, merchant_id, host,
-  local_seller, orders, lead_orders, paid_fen, refunded_fen, net_fen)
+  local_seller, orders, lead_orders, paid_fen, refunded_fen, net_fen, verified_fen,
+  unverified_fen, suspicious_fen, verified_orders)
 WITH so AS (
-  SELECT o.id, {day_sql(sale_at)} AS day, o.platform, o.merchant_id,
+  SELECT o.id, {day_sql(sale_at)} AS day, o.platform, o.merchant_id, v.state,
     CASE WHEN o.host_id <> '' THEN o.host_id
          WHEN o.host_nickname <> '' THEN '昵称:' || o.host_nickname ELSE '' END AS host,
     {fen_sql("o.paid_amount")} AS paid, {fen_sql("o.refunded_amount")} AS refunded,
     SUBSTR(m.place_id, 1, 6) AS county, SUBSTR(m.place_id, 1, 9) AS township,
     (m.registered_locally AND m.place_id LIKE %s) AS local_seller
   FROM commerce_order o JOIN catalog_merchant m ON m.id = o.merchant_id
+  LEFT JOIN {VERIFICATION} v ON v.order_id = o.id
   WHERE o.status NOT IN {_NOT_SOLD} AND {within}
 ),
 li AS (
@@ -165,11 +171,24 @@ parts AS (
   WHERE NOT EXISTS (SELECT 1 FROM commerce_orderline l WHERE l.order_id = so.id)
 )
 SELECT so.day, so.county, so.township, so.platform, parts.cls, so.merchant_id, so.host,
-  so.local_seller, COUNT(*), SUM(parts.lead), SUM(parts.p), SUM(parts.r), SUM(parts.p - parts.r)
+  so.local_seller, COUNT(*), SUM(parts.lead), SUM(parts.p), SUM(parts.r), SUM(parts.p - parts.r),
+  {by_state("verified")}, {by_state("unverified")}, {by_state("suspicious")},
+  SUM(CASE WHEN so.state = 'verified' THEN parts.lead ELSE 0 END)
 FROM parts JOIN so ON so.id = parts.order_id
 GROUP BY so.day, so.county, so.township, so.platform, parts.cls, so.merchant_id, so.host,
   so.local_seller"""
     return Statement(sql, params)
+
+
+def by_state(state: str) -> str:
+    """The net (fen) of the grouped order parts whose order is in a verification state."""
+    return f"SUM(CASE WHEN so.state = '{state}' THEN parts.p - parts.r ELSE 0 END)"
+
+
+SALES_SUMMED = (
+    "orders, lead_orders, paid_fen, refunded_fen, net_fen, verified_fen, unverified_fen,"
+    " suspicious_fen, verified_orders"
+)
 
 
 def sales_places_insert(ranges: Sequence[DayRange] | None) -> Statement:
@@ -177,9 +196,10 @@ def sales_places_insert(ranges: Sequence[DayRange] | None) -> Statement:
     params: list[Any] = []
     within = days_in(ranges, params)
     dims = "day, county, township, platform, sales_class, local_seller"
+    sums = ", ".join(f"SUM({c.strip()})" for c in SALES_SUMMED.split(","))
     sql = f"""
-INSERT INTO facts_salesplacefact ({dims}, orders, lead_orders, paid_fen, refunded_fen, net_fen)
-SELECT {dims}, SUM(orders), SUM(lead_orders), SUM(paid_fen), SUM(refunded_fen), SUM(net_fen)
+INSERT INTO facts_salesplacefact ({dims}, {SALES_SUMMED})
+SELECT {dims}, {sums}
 FROM facts_salesfact WHERE {within}
 GROUP BY {dims}"""
     return Statement(sql, params)

@@ -10,15 +10,11 @@ and may narrow it to a county inside.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
-from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Max
 from django.utils import timezone
 
 from youpin.accounts.scoping import Scope
-from youpin.commerce.statistics import retail_sales
 from youpin.demo.selectors import demo_dataset
 from youpin.facts.models import ParcelDirection, ParcelSide
 from youpin.facts.selectors import (
@@ -80,7 +76,7 @@ def _ratio(
 
 @dataclass(frozen=True)
 class Verified:
-    """Reported and verified net sales (fen) of the month and year to date, from the statistic."""
+    """Reported and verified net sales (fen) of the month and year to date, from the facts."""
 
     figure: Figure
     reported: Figure
@@ -91,35 +87,24 @@ VERIFIED_LABEL = "其中：经包裹核实的网络零售额"
 REPORTED_LABEL = "上报网络零售额（订单口径）"
 
 
-def _fen(amount: Decimal | None) -> int:
-    """CNY as whole fen."""
-    return 0 if amount is None else int(amount * 100)
+def verified_sales(sums: FactSums) -> Verified:
+    """Net sales of orders verified by a real parcel (docs/TRUST.md), beside the reported.
 
-
-def verified_sales(scope: Scope, region: Region, month: ReportMonth) -> Verified:
-    """Net sales of orders verified by a real parcel (docs/TRUST.md), beside the reported."""
-    county = region.code if region.narrowed else None
-    as_of = month.last_day
-    parts = {}
-    for period, of_month in (("m", month.month), ("y", None)):
-        report = retail_sales(
-            scope, year=month.year, month=of_month, county=county, as_of=as_of, verified=True
-        )
-        parts[period] = {row.key: row for row in report.verification or ()}
-
-    def pair(key: str) -> tuple[int, int, int, int]:
-        m, y = parts["m"][key], parts["y"][key]
-        return (
-            _fen(m.current.net),
-            _fen(m.previous.net if m.previous else None),
-            _fen(y.current.net),
-            _fen(y.previous.net if y.previous else None),
-        )
-
+    The sales facts split each day's net by the orders' verification state, so this is the
+    same rows and windows as the headline's sales figure; what no state covers is "not yet
+    checked".
+    """
+    values = summed(sums.sales_by_county)
+    reported = four(values, "net_fen")
+    checked_ytd = sum(
+        four(values, m)[2] for m in ("verified_fen", "unverified_fen", "suspicious_fen")
+    )
     return Verified(
-        figure=Figure("retail_sales_verified", VERIFIED_LABEL, MONEY, *pair("verified")),
-        reported=Figure("retail_sales_reported", REPORTED_LABEL, MONEY, *pair("reported")),
-        not_checked_ytd=pair("not_checked")[2],
+        figure=Figure(
+            "retail_sales_verified", VERIFIED_LABEL, MONEY, *four(values, "verified_fen")
+        ),
+        reported=Figure("retail_sales_reported", REPORTED_LABEL, MONEY, *reported),
+        not_checked_ytd=reported[2] - checked_ytd,
     )
 
 
@@ -190,14 +175,6 @@ def headline(sums: FactSums, verified: Verified) -> tuple[Figure, ...]:
     )
 
 
-def _last_verification() -> datetime | None:
-    """When order verification last ran."""
-    from youpin.trust.models import OrderVerification
-
-    found: datetime | None = OrderVerification.objects.aggregate(t=Max("computed_at"))["t"]
-    return found
-
-
 def sources(region: Region, plan_label: str, month: ReportMonth) -> tuple[Source, ...]:
     """Where each part comes from and how fresh it is."""
     state = facts_state()
@@ -211,8 +188,8 @@ def sources(region: Region, plan_label: str, month: ReportMonth) -> tuple[Source
         ),
         Source(
             "经包裹核实的网络零售额",
-            "订单核实（youpin trust refresh，按真实包裹核对订单）",
-            _last_verification(),
+            "订单核实（youpin trust refresh，按真实包裹核对订单），按核实结果汇总入每日事实表",
+            refreshed,
         ),
         Source("乡镇站点与行政村覆盖", "站点名录（报告生成时的现状）", timezone.now()),
         Source("规划目标", plan_label),
@@ -224,7 +201,7 @@ def monthly_report(scope: Scope, month: ReportMonth, county: str | None = None) 
     """The monthly report for a month in the scope's region (or a county of it)."""
     region = report_region(scope, county)
     sums = fact_sums(scope, region, month)
-    verified = verified_sales(scope, region, month)
+    verified = verified_sales(sums)
     figures = headline(sums, verified)
     targets = targets_table(scope, region, month)
     net = network(scope, region, month, targets.township_target)

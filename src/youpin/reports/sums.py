@@ -85,7 +85,13 @@ class FactSums:
     parcels_by_carrier: Sums
 
 
-SALES_MEASURES = ("net_fen", "lead_orders")
+SALES_MEASURES = (
+    "net_fen",
+    "lead_orders",
+    "verified_fen",
+    "unverified_fen",
+    "suspicious_fen",
+)
 PARCEL_MEASURES = ("parcels", "e_waybill", "at_station", "timed", "transit_seconds")
 
 

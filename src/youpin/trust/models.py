@@ -36,6 +36,9 @@ class OrderVerification(models.Model):
     shop_id = models.BigIntegerField("店铺")
     parcel_id = models.BigIntegerField("包裹", null=True, blank=True, db_index=True)
     ordered_ts = models.BigIntegerField("下单时间（Unix 秒）")
+    # The sale time the sales facts count the order on (payment, else order time), so that
+    # a change of state names the facts' days to recompute without reading the orders.
+    sold_ts = models.BigIntegerField("销售时间（Unix 秒，付款时间，无则下单时间）", null=True)
     state = models.CharField("核实状态", max_length=12, choices=VerificationState.choices)
     reasons = models.IntegerField("原因（位标记）", default=0)
     computed_at = models.DateTimeField("计算时间")

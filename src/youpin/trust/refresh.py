@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django.db import connection
@@ -25,6 +25,7 @@ from youpin.catalog.classify import Rule, ordered
 from youpin.catalog.models import Category, Product, Shop
 from youpin.commerce.models import Order, OrderLine
 from youpin.commerce.selectors import NOT_SOLD
+from youpin.core.periods import SHANGHAI
 from youpin.logistics.models import Parcel, TrackingEvent
 from youpin.stations.models import Station
 from youpin.trust.models import OrderVerification, ReviewCase, ShopSignal
@@ -46,6 +47,15 @@ TARGET = "trust_refresh_target"
 CLUSTERS = "trust_refresh_clusters"
 
 MOVING = ("in_transit", "out_for_delivery", "ready_for_pickup", "delivered")
+# The state of a row the base step has just written, until `set_states` derives it (never
+# committed: the whole refresh is one transaction).
+PENDING = "pending"
+# Shanghai has kept UTC+8 without daylight saving since 1992: Unix seconds + this, divided by
+# a day's seconds, count Shanghai calendar days from 1970-01-01.
+SHANGHAI_OFFSET_S = int(
+    (datetime(2000, 1, 1, tzinfo=SHANGHAI).utcoffset() or timedelta()).total_seconds()
+)
+EPOCH_DAY = date(1970, 1, 1)
 
 
 def _pg() -> bool:
@@ -192,7 +202,11 @@ class BaseParams:
 
 
 def upsert_base(p: BaseParams, *, full: bool) -> int:
-    """Write every target order's own evidence (all bits but the cross-order signals)."""
+    """Write every target order's own evidence (all bits but the cross-order signals).
+
+    The state is left alone (a new row is `PENDING`): `set_states` derives it at the end of
+    the refresh, the one place where states change and the changed sale days are known.
+    """
     r = p.rules
     tol = int(r.get("pickup_before_payment", "tolerance_minutes") * 60)
     hours = int(r.get("never_moves", "hours") * 3600)
@@ -258,16 +272,18 @@ def upsert_base(p: BaseParams, *, full: bool) -> int:
         " AS moves, MAX(CASE WHEN e.status = 'delivered' THEN COALESCE(e.place_id, s.place_id)"
         f" END) AS signed_place FROM {EVENTS} e LEFT JOIN {STATIONS} s ON s.id = e.station_id"
         " WHERE e.parcel_id IN (SELECT pid FROM tp WHERE pid IS NOT NULL) GROUP BY e.parcel_id)"
-        f" INSERT INTO {V} (order_id, shop_id, parcel_id, ordered_ts, state, reasons, computed_at)"
-        f" SELECT b.order_id, b.shop_id, b.pid, b.ts, {state_sql('b.r')}, b.r, %s FROM ("
+        f" INSERT INTO {V} (order_id, shop_id, parcel_id, ordered_ts, sold_ts, state, reasons,"
+        " computed_at)"
+        f" SELECT b.order_id, b.shop_id, b.pid, b.ts, b.sts, '{PENDING}', b.r, %s FROM ("
         f"SELECT tp.order_id, tp.shop_id, p.id AS pid, {epoch('tp.ordered_at')} AS ts,"
+        f" {paid} AS sts,"
         f" CASE WHEN p.id IS NULL THEN {no_parcel} ELSE {parcel_bits} END AS r"
         f" FROM tp LEFT JOIN {PARCELS} p ON p.id = tp.pid"
         " LEFT JOIN ev ON ev.parcel_id = p.id"
         f" LEFT JOIN {STATIONS} ps ON ps.id = p.station_id) b WHERE 1 = 1"
         " ON CONFLICT (order_id) DO UPDATE SET shop_id = excluded.shop_id,"
         " parcel_id = excluded.parcel_id, ordered_ts = excluded.ordered_ts,"
-        " state = excluded.state, reasons = excluded.reasons,"
+        " sold_ts = excluded.sold_ts, reasons = excluded.reasons,"
         " computed_at = excluded.computed_at"
     )
     return _execute(sql, [*NOT_SOLD, p.computed_at, *class_params])
@@ -529,12 +545,22 @@ def analyze() -> None:
         _execute(f"ANALYZE {V}")
 
 
-def set_states(*, shops: Sequence[int] | None = None) -> int:
-    """Derive every row's state from its bits (only rows whose state changes are written)."""
+def set_states(*, shops: Sequence[int] | None = None) -> set[date]:
+    """Derive every row's state from its bits; the Shanghai sale days of the rows it changed.
+
+    Only rows whose state changes are written, in one pass that returns their sale times.
+    Those days (payment time, else order time: the day the sales facts count an order on)
+    are what the sales facts must recompute, since they split net sales by state.
+    """
+    if shops is not None and not shops:
+        return set()
+    only = "" if shops is None else f" AND shop_id IN ({', '.join(str(int(s)) for s in shops)})"
     state = state_sql("reasons")
-    only = ""
-    if shops is not None:
-        if not shops:
-            return 0
-        only = f" AND shop_id IN ({', '.join(str(int(s)) for s in shops)})"
-    return _execute(f"UPDATE {V} SET state = {state} WHERE state <> {state}{only}")
+    day = f"(sold_ts + {SHANGHAI_OFFSET_S}) / 86400"
+    update = f"UPDATE {V} SET state = {state} WHERE state <> {state}{only}"
+    if _pg():  # the distinct days only, counted by the server
+        rows = _fetch(f"WITH u AS ({update} RETURNING sold_ts) SELECT DISTINCT {day} FROM u")
+        numbers = {r[0] for r in rows}
+    else:
+        numbers = {r[0] for r in _fetch(f"{update} RETURNING {day}")}
+    return {EPOCH_DAY + timedelta(days=int(n)) for n in numbers if n is not None}

@@ -35,6 +35,7 @@ from youpin.trust.models import (
 )
 from youpin.trust.reasons import RULE_BITS, Reason
 from youpin.trust.rules import RuleSet, ruleset
+from youpin.trust.signals import announce_states_changed
 from youpin.trust.spans import Span, merge_windows
 
 
@@ -46,6 +47,8 @@ class RefreshResult:
     orders: int
     signals_open: int
     timings: dict[str, float] = field(default_factory=dict)
+    # The sale days of the orders whose state changed (their sales facts are stale).
+    changed_days: set[date] = field(default_factory=set)
 
 
 def rules_in_force() -> RuleSet:
@@ -185,12 +188,18 @@ def _verification_refresh(since: datetime | None, *, now: datetime | None) -> Re
     cases_attach(now=moment)
     for rule, bit in RULE_BITS.items():
         sql.apply_decisions(rule, int(bit))
-    sql.set_states()
+    changed = announce_states_changed(OrderVerification, sql.set_states())
     lap("states")
     if not full:
         sql.target_drop()
     open_signals = ShopSignal.objects.filter(case__status=CaseStatus.OPEN).count()
-    return RefreshResult(full=full, orders=orders, signals_open=open_signals, timings=timings)
+    return RefreshResult(
+        full=full,
+        orders=orders,
+        signals_open=open_signals,
+        timings=timings,
+        changed_days=changed,
+    )
 
 
 def _bursts(
@@ -379,7 +388,7 @@ def review_decide(
     shops = [case.shop_id]
     for rule, bit in RULE_BITS.items():
         sql.apply_decisions(rule, int(bit), shops=shops)
-    sql.set_states(shops=shops)
+    announce_states_changed(OrderVerification, sql.set_states(shops=shops))
     return case
 
 

@@ -150,3 +150,61 @@ def test_yearly_needs_three_positive_years() -> None:
     """Two years, or a zero, give no forecast and a reason."""
     assert not fc.forecast_yearly({2023: 1.0, 2024: 2.0}, 2025).available
     assert not fc.forecast_yearly({2022: 1.0, 2023: 0.0, 2024: 2.0}, 2025).available
+
+
+def _round_trip(f: fc.Forecast) -> fc.Forecast:
+    """The forecast through JSON text and back (as a stored fit is read)."""
+    import json
+
+    return fc.forecast_from_json(json.loads(json.dumps(fc.forecast_to_json(f))))
+
+
+def test_a_fitted_forecast_survives_the_json_round_trip_equal() -> None:
+    """Every month and year estimate, the method, level and note come back exactly."""
+    for f in (
+        fc.forecast_monthly(grown(54, 0.15, noise=0.05), (2021, 1), 2026),
+        fc.forecast_monthly([float(10 + i) for i in range(30)], (2023, 1), 2025, flow=False),
+        fc.forecast_yearly({2021: 10.0, 2022: 13.0, 2023: 14.0}, 2025),
+    ):
+        back = _round_trip(f)
+        assert back == f
+        assert back.months == f.months  # exact floats, not approximately
+        assert list(back.months) == sorted(f.months)
+        assert isinstance(back.note, fc.Note)
+        assert back.note.message == f.note.message  # type: ignore[attr-defined]
+
+
+def test_a_note_with_values_still_translates_after_the_round_trip() -> None:
+    """The reason of a missing forecast keeps its marked message and values (nested ones too)."""
+    from django.utils import translation
+
+    f = fc.forecast_monthly(grown(23, 0.1), (2024, 1), 2025)
+    back = _round_trip(f)
+    assert back == f
+    assert back.note == f.note == "完整月份仅 23 个，少于模型所需的 24 个，不作预测"
+    assert back.note.values == {"n": 23, "needed": 24}  # type: ignore[attr-defined]
+    with translation.override("en"):
+        assert back.note.translated() == f.note.translated()  # type: ignore[attr-defined]
+        assert back.note.translated().startswith("Only 23 complete months")  # type: ignore[attr-defined]
+    outer = fc.no_forecast(fc.Note("无法预测%(year)s年：%(why)s", year=2025, why=f.note))
+    again = _round_trip(outer)
+    assert isinstance(again.note.values["why"], fc.Note)  # type: ignore[attr-defined]
+    with translation.override("en"):
+        assert "Only 23 complete months" in again.note.translated()  # type: ignore[attr-defined]
+
+
+def test_non_finite_estimates_and_plain_notes_round_trip() -> None:
+    """Infinity has no JSON number: it travels as text and comes back; a plain note too."""
+    inf = float("inf")
+    f = fc.Forecast(
+        "hw_log_seasonal",
+        "plain",
+        0.8,
+        {(2025, 7): fc.Estimate(1.5, 0.0, inf)},
+        {2025: fc.Estimate(0.1 + 0.2, -inf, inf)},
+    )
+    data = fc.forecast_to_json(f)
+    import json
+
+    json.dumps(data, allow_nan=False)  # strict JSON, as PostgreSQL's jsonb wants
+    assert _round_trip(f) == f

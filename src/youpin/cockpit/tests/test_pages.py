@@ -10,7 +10,7 @@ from django.test import Client
 
 from youpin.accounts.models import Role
 from youpin.cockpit.tests.world import AS_OF, World, build, hand_net
-from youpin.facts.refresh import facts_rebuild
+from youpin.facts.refresh import facts_rebuild, facts_refresh
 from youpin.testing.factories import HAIYUAN, MerchantFactory, place, user_with_role
 
 pytestmark = pytest.mark.django_db
@@ -121,10 +121,11 @@ def test_nav_and_home_link_to_the_cockpit(world: World) -> None:
 
 
 def test_verified_panel_is_loaded_after_the_page(world: World) -> None:
-    """The page leaves the orders alone; the panel answers reported and verified separately."""
+    """The page loads the panel after it; both read the facts (refreshed after verifying)."""
     from youpin.trust.services import verification_refresh
 
     verification_refresh()
+    facts_refresh()
     client = signed_in(user_with_role(Role.OPERATOR))
     html = client.get("/cockpit/", {"month": "2025-06"}).content.decode()
     assert 'data-testid="verified-loading"' in html

@@ -11,9 +11,18 @@ from django.core.exceptions import PermissionDenied
 from youpin.accounts.models import Role
 from youpin.accounts.scoping import Scope, scope_for
 from youpin.cockpit import forecast as fc
-from youpin.cockpit.tests.world import AS_OF, HAIYUAN_TOWN, World, build, hand_collected, hand_net
+from youpin.cockpit.tests.world import (
+    AS_OF,
+    HAIYUAN_TOWN,
+    SH,
+    World,
+    build,
+    hand_collected,
+    hand_net,
+)
 from youpin.cockpit.tiles import Tile, by_area, default_as_of, tiles
-from youpin.facts.refresh import facts_rebuild
+from youpin.facts.models import ChangedDay
+from youpin.facts.refresh import facts_rebuild, facts_refresh
 from youpin.plans.models import ManualValue, Plan
 from youpin.plans.selectors import plan_default
 from youpin.testing.factories import HAIYUAN, place, user_with_role
@@ -146,8 +155,23 @@ def test_short_history_gives_no_forecast_and_unknown_status(world: World) -> Non
 
 
 def test_verified_sales_beside_the_reported_figure(world: World) -> None:
-    """Reported = the tile's value; verified = the orders whose verification state says so."""
+    """Reported = the tile's value; verified = the orders whose verification state says so.
+
+    The cockpit reads the facts only: until the facts are refreshed, a verification run
+    changes nothing on it; the run queues the days it changed, and the next refresh takes them.
+    """
+    before = by_code(tiles(OPERATOR, plan(), AS_OF))["G1"].verified
+    assert before is not None
+    assert before.not_checked == before.reported  # nothing verified yet
     verification_refresh()
+    queued = set(ChangedDay.objects.filter(table="sales").values_list("day", flat=True))
+    carried_day = world.verified_order.paid_at.astimezone(SH).date()
+    assert carried_day in queued
+    stale = by_code(tiles(OPERATOR, plan(), AS_OF))["G1"].verified
+    assert stale is not None
+    assert stale.verified == before.verified == Decimal("0.00")
+    facts_refresh()
+    assert not ChangedDay.objects.exists()
     t = by_code(tiles(OPERATOR, plan(), AS_OF))["G1"]
     assert t.verified is not None
     states = dict(OrderVerification.objects.values_list("order_id", "state"))

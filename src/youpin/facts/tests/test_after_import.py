@@ -75,12 +75,13 @@ def sold_paid_fen() -> int:
 
 
 def baseline(merchant: Merchant) -> None:
-    """Orders of another file imported without refresh, then facts and verification in full."""
+    """Orders of another file imported without refresh, then verification and facts in full
+    (in that order: the sales facts split net sales by verification state)."""
     first = import_orders(TAOBAO, merchant, "--no-refresh")
     assert first["report"]["refresh"]["status"] == "off"
     assert not SalesFact.objects.exists()  # --no-refresh: nothing refreshed
-    facts_rebuild()
     verification_refresh()
+    facts_rebuild()
 
 
 def test_cli_order_import_equals_a_full_refresh(merchant: Merchant) -> None:

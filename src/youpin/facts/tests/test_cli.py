@@ -41,6 +41,44 @@ def test_refresh_commands(zhongwei: None) -> None:
     assert "刷新方式" in _run("facts", "refresh", "--full")
 
 
+def test_refresh_warms_the_cockpit_fits_unless_told_not_to(zhongwei: None) -> None:
+    """After a refresh the default cockpit views' fits are stored; `--no-warm` skips that."""
+    from youpin.cockpit import fits
+    from youpin.cockpit.models import ForecastFit
+
+    fits.clear_process_cache()
+    OrderFactory()
+    out = _run("facts", "refresh", "--no-warm")
+    assert "预测预热" not in out
+    assert not ForecastFit.objects.exists()
+    out = _run("facts", "refresh")
+    assert "预测预热：2 个视图" in out  # the operator and the one county with a sale
+    stored = ForecastFit.objects.count()
+    assert stored > 0
+    assert f"新拟合 {stored} 个" in out
+    warmed = json.loads(_run("facts", "refresh", "--json"))["warm"]
+    assert (warmed["scopes"], warmed["computed"], warmed["found"]) == (2, 0, stored)
+    fits.clear_process_cache()
+
+
+def test_a_failed_warm_fails_the_command_after_the_refresh(
+    zhongwei: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The refresh is done and printed; the warm's failure is the command's error (cron log)."""
+    from youpin.facts.management.commands import facts as command
+
+    def broken() -> None:
+        raise RuntimeError("no plan table")
+
+    monkeypatch.setattr(command, "warm", broken)
+    OrderFactory()
+    out = StringIO()
+    with pytest.raises(CommandError, match="事实表已刷新，但预测预热失败：RuntimeError"):
+        call_command("facts", "refresh", stdout=out)
+    assert "刷新方式：full" in out.getvalue()
+    assert SalesFact.objects.count() == 1
+
+
 def test_bad_refresh_options_are_refused(zhongwei: None) -> None:
     """A bad date, or two modes at once, is a clear error."""
     with pytest.raises(CommandError, match="YYYY-MM-DD"):

@@ -25,7 +25,7 @@ from typing import Any
 
 from youpin.catalog.models import Platform
 from youpin.commerce.models import OrderStatus
-from youpin.facts.refresh import facts_rebuild
+from youpin.facts.refresh import facts_rebuild, facts_refresh
 from youpin.geo.models import Level, Place
 from youpin.logistics.models import TrackingStatus
 from youpin.stations.models import StationKind
@@ -180,4 +180,5 @@ def build_world() -> World:
     )
     facts_rebuild()
     verification_refresh(now=sh(2025, 7, 15))
+    facts_refresh()  # the days whose orders changed verification state (the ledger)
     return World(orders, {"p1": p1, "p2": p2, "p3": p3, "p4": p4, "p5": p5}, village)

@@ -1,7 +1,10 @@
-"""`youpin facts refresh [--since DATE | --days D,… | --full] [--wait S] [--json]`, `facts status`.
+"""`youpin facts refresh [--since DATE | --days D,… | --full] [--wait S] [--no-warm] [--json]`,
+`facts status`.
 
 One refresh at a time: while another holds the lock the command waits `--wait` seconds
 (0 by default), then says so and exits 0 without doing anything (cron runs it again).
+After a refresh the cockpit's forecast fits are warmed (`youpin.cockpit.warm`) so the first
+cockpit page of a process does not fit them; `--no-warm` skips that.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from youpin.cockpit.warm import WarmResult, warm
 from youpin.core.joblock import JobBusy
 from youpin.facts.days import parse_day
 from youpin.facts.refresh import (
@@ -44,6 +48,9 @@ class Command(BaseCommand):
         refresh.add_argument(
             "--wait", type=float, default=0.0, help="等待正在运行的刷新结束的秒数（默认不等，跳过）"
         )
+        refresh.add_argument(
+            "--no-warm", action="store_true", help="刷新后不预先计算驾驶舱的预测（默认计算并保存）"
+        )
         refresh.add_argument("--json", action="store_true")
         status = sub.add_parser("status", help="最近一次刷新")
         status.add_argument("--json", action="store_true")
@@ -75,13 +82,27 @@ class Command(BaseCommand):
             return
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
-        self._print(result, options["json"])
+        if not options["json"]:
+            self._print(result)
+        warmed = None if options["no_warm"] else self._warm()
+        if options["json"]:
+            data = result.as_dict()
+            if warmed is not None:
+                data["warm"] = warmed.as_dict()
+            self.stdout.write(json.dumps(data, ensure_ascii=False))
+        elif warmed is not None:
+            self.stdout.write(warmed.line())
 
-    def _print(self, result: RefreshResult, as_json: bool) -> None:
+    def _warm(self) -> WarmResult:
+        """Store the cockpit's default forecast fits; a failure is the command's error."""
+        try:
+            return warm()
+        except Exception as exc:  # the refresh is committed: say so, and fail for cron's log
+            reason = f"{type(exc).__name__}: {exc}"
+            raise CommandError(f"事实表已刷新，但预测预热失败：{reason}") from exc
+
+    def _print(self, result: RefreshResult) -> None:
         """Print what the refresh did."""
-        if as_json:
-            self.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False))
-            return
         self.stdout.write(f"刷新方式：{result.mode}，用时 {result.seconds:.2f} 秒")
         for table, rows in result.rows.items():
             self.stdout.write(f"  {table:9} 天数 {result.days.get(table, 0):6}  行数 {rows}")

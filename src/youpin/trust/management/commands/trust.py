@@ -78,6 +78,7 @@ class Command(BaseCommand):
             "orders": result.orders,
             "states": states,
             "open_signals": result.signals_open,
+            "sale_days_changed": len(result.changed_days),
             "seconds": result.timings,
             "at": timezone.now().isoformat(),
         }
@@ -90,3 +91,8 @@ class Command(BaseCommand):
             f"未核实 {states.get('unverified', 0):,}，可疑 {states.get('suspicious', 0):,}；"
             f"待审核信号 {result.signals_open:,}；用时 {sum(result.timings.values()):.1f} 秒"
         )
+        if result.changed_days:
+            self.stdout.write(
+                f"核实状态有变化的销售日 {len(result.changed_days):,} 天，"
+                "已登记，待下次 youpin facts refresh 重算销售事实"
+            )
