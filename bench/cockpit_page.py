@@ -11,16 +11,12 @@ end, as `youpin facts refresh` does for the default day; its figures are under "
 Wall-clock and CPU seconds (median of the runs; on PostgreSQL also the server backend's
 CPU, from /proc) of:
 
-* `page_cold`: the first page of a fresh process (a child process: Django and the WSGI
-  application loaded, as a gunicorn worker has them; the URLconf and the views are
-  imported by the first request, as in a worker), the fits
-  stored — what a new worker's first user waits for now. `statsmodels_imported` says
+* `page_cold`: the first page of a fresh process (a child process that imports
+  `youpin.config.wsgi`, as a gunicorn worker does at start: Django set up, the WSGI
+  application made, the URLconf and every view module imported — `worker_start_s`), the
+  fits stored — what a new worker's first user waits for. `statsmodels_imported` says
   whether that page imported statsmodels (it should not). The test client's middleware is
-  loaded before timing (a worker's handler loads it at start), so the figure is no longer
-  inflated by that (≈ 0.2–0.5 s of WhiteNoise scanning the static files, loaded machine);
-* `page_cold_urls_loaded`: the same with the URLconf (and so every view module: the
-  reports' Excel/PDF libraries among them) imported before timing, as a worker would have
-  it if the WSGI module loaded the URLconf at start; `urlconf_import_s` is that import;
+  loaded before timing (a worker's handler loads it at start);
 * `page_cold_unstored`: the same with the stored fits emptied (inside a transaction that is
   rolled back) and statsmodels imported before timing: the page fits its forecasts. This is
   the meaning `page_cold` had before the fits were stored (docs/BENCHMARKS.md's earlier
@@ -35,7 +31,8 @@ CPU, from /proc) of:
 * `page_new_month`: the same with the stored fits emptied too (rolled back afterwards) —
   the first page once a month's data is complete, had no warm stored its fits;
 * `tiles`: `tiles(…, with_verified=False)` alone;
-* `verified`: the reported-vs-verified panel (`/cockpit/verified/`), which reads orders.
+* `verified`: the reported-vs-verified panel (`/cockpit/verified/`), from the sales facts'
+  split by verification state.
 
 The timed steps of this process import statsmodels at their first fit (`page_new_month`).
 """
@@ -81,12 +78,10 @@ def timed(fn: Callable[[], object]) -> tuple[float, float, float]:
 
 def _child(login: str, month: str, mode: str) -> None:
     """In a fresh process: time the first cockpit page (`stored` or `unstored` fits); print JSON."""
-    import django
+    started = time.perf_counter()
+    import youpin.config.wsgi  # noqa: F401 - what a gunicorn worker loads before serving
 
-    django.setup()
-    from django.core.wsgi import get_wsgi_application
-
-    get_wsgi_application()  # what a gunicorn worker has loaded before its first request
+    worker_start = round(time.perf_counter() - started, 3)
     from django.contrib.auth import get_user_model
     from django.db import transaction
     from django.test import Client
@@ -96,13 +91,7 @@ def _child(login: str, month: str, mode: str) -> None:
     client = Client()
     client.force_login(get_user_model().objects.get(username=login))
     client.handler.load_middleware()  # a worker's WSGIHandler did this in get_wsgi_application
-    extra: dict[str, object] = {}
-    if mode == "stored_urls":
-        from django.urls import get_resolver
-
-        started = time.perf_counter()
-        get_resolver().url_patterns  # noqa: B018  (imports the URLconf and every view module)
-        extra["urlconf_import_s"] = round(time.perf_counter() - started, 3)
+    extra: dict[str, object] = {"worker_start_s": worker_start}
 
     def page() -> None:
         assert client.get(f"/cockpit/?month={month}").status_code == 200
@@ -212,7 +201,6 @@ def main() -> None:
 
         row: dict[str, object] = {
             "page_cold": fresh_process(login, args.month, "stored"),
-            "page_cold_urls_loaded": fresh_process(login, args.month, "stored_urls"),
             "page_cold_unstored": fresh_process(login, args.month, "unstored"),
         }
         for name, fn in (
