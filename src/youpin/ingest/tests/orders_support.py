@@ -184,3 +184,21 @@ def make_douyin(orders: int, *, start: int = 7_100_000_000_000_000_000) -> tuple
         "last_row": last_row,
     }
     return write_csv(out, header), expected
+
+
+def fail_third_line_chunk(monkeypatch: Any) -> Any:
+    """Make the importer's third chunk of order lines fail (a full disk), the others store;
+    the real function, to put back."""
+    from youpin.ingest import orders_store
+
+    calls = {"n": 0}
+    real = orders_store.insert_lines
+
+    def failing(rows: Any) -> Any:
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise RuntimeError("disk full")
+        return real(rows)
+
+    monkeypatch.setattr(orders_store, "insert_lines", failing)
+    return real

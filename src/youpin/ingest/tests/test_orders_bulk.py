@@ -22,7 +22,7 @@ from youpin.ingest import orders_bulk, orders_store
 from youpin.ingest.batches import ImportRefused
 from youpin.ingest.models import BatchStatus, ImportBatch
 from youpin.ingest.orders import PARALLEL_FROM_BYTES, orders_import
-from youpin.ingest.tests.orders_support import make_douyin
+from youpin.ingest.tests.orders_support import fail_third_line_chunk, make_douyin
 from youpin.ingest.tests.test_orders_crash import (
     BATCH_SQL,
     MERCHANT_SQL,
@@ -105,16 +105,7 @@ def test_an_error_rolls_the_whole_bulk_import_back(bulk_small, monkeypatch):
     before = _indexes()
     merchant = MerchantFactory()
     data, expected = make_douyin(50)
-    calls = {"n": 0}
-    real = orders_store.insert_lines
-
-    def failing(rows):  # type: ignore[no-untyped-def]
-        calls["n"] += 1
-        if calls["n"] == 3:
-            raise RuntimeError("disk full")
-        real(rows)
-
-    monkeypatch.setattr(orders_store, "insert_lines", failing)
+    real = fail_third_line_chunk(monkeypatch)
     with pytest.raises(RuntimeError):
         _import(data, merchant)
     batch = ImportBatch.objects.get()

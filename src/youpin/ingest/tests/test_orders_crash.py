@@ -28,7 +28,7 @@ from youpin.commerce.models import Order
 from youpin.ingest import orders_store
 from youpin.ingest.models import BatchStatus, ImportBatch
 from youpin.ingest.orders import PARALLEL_FROM_BYTES, orders_import
-from youpin.ingest.tests.orders_support import make_douyin
+from youpin.ingest.tests.orders_support import fail_third_line_chunk, make_douyin
 from youpin.testing.factories import MerchantFactory
 
 FIRST_ID = 7_100_000_000_000_000_000  # make_douyin's first order id
@@ -59,16 +59,7 @@ def test_a_failing_chunk_leaves_whole_chunks_and_resumes(var_dir, monkeypatch):
     """An error in the third chunk: two chunks in, batch failed; the same file again finishes."""
     merchant = MerchantFactory()
     data, expected = make_douyin(50)
-    calls = {"n": 0}
-    real = orders_store.insert_lines
-
-    def failing(rows):  # type: ignore[no-untyped-def]
-        calls["n"] += 1
-        if calls["n"] == 3:
-            raise RuntimeError("disk full")
-        real(rows)
-
-    monkeypatch.setattr(orders_store, "insert_lines", failing)
+    real = fail_third_line_chunk(monkeypatch)
     with pytest.raises(RuntimeError):
         orders_import(
             stream=io.BytesIO(data),
