@@ -8,7 +8,7 @@ would), and money is summed as whole fen (integers), which is exact on both data
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from typing import Any
 
 from django.conf import settings
@@ -38,7 +38,7 @@ from youpin.catalog.models import TitleRule
 from youpin.commerce.models import Order, OrderLine
 from youpin.commerce.retail_formulas import LineRow, Tally, Window
 from youpin.commerce.selectors import NOT_SOLD, orders_visible
-from youpin.core.periods import SHANGHAI
+from youpin.core.periods import SHANGHAI, SHANGHAI_OFFSET_S
 
 _NBS_DEPTHS = (2, 4, 6, 9, 12)
 
@@ -94,8 +94,7 @@ class ShanghaiDay(Func):
 
 def _shanghai_offset() -> str:
     """Shanghai's UTC offset as an SQLite date modifier (`+8 hours`)."""
-    offset = datetime(2000, 1, 1, tzinfo=SHANGHAI).utcoffset() or timedelta(0)
-    return f"+{int(offset.total_seconds() // 3600)} hours"
+    return f"+{SHANGHAI_OFFSET_S // 3600} hours"
 
 
 def sale_time() -> Expression:

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db.models import Max, Min, QuerySet
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+# Shanghai has kept UTC+8 without daylight saving since 1992: SQL that cannot use the zone's
+# rules (SQLite's date(), day numbers from Unix seconds) adds this many seconds.
+SHANGHAI_OFFSET_S = int(
+    (datetime(2000, 1, 1, tzinfo=SHANGHAI).utcoffset() or timedelta()).total_seconds()
+)
 
 
 def year_bounds(year: int) -> tuple[datetime, datetime]:

@@ -25,7 +25,7 @@ from youpin.catalog.classify import Rule, ordered
 from youpin.catalog.models import Category, Product, Shop
 from youpin.commerce.models import Order, OrderLine
 from youpin.commerce.selectors import NOT_SOLD
-from youpin.core.periods import SHANGHAI
+from youpin.core.periods import SHANGHAI_OFFSET_S
 from youpin.logistics.models import Parcel, TrackingEvent
 from youpin.stations.models import Station
 from youpin.trust.models import OrderVerification, ReviewCase, ShopSignal
@@ -50,11 +50,8 @@ MOVING = ("in_transit", "out_for_delivery", "ready_for_pickup", "delivered")
 # The state of a row the base step has just written, until `set_states` derives it (never
 # committed: the whole refresh is one transaction).
 PENDING = "pending"
-# Shanghai has kept UTC+8 without daylight saving since 1992: Unix seconds + this, divided by
-# a day's seconds, count Shanghai calendar days from 1970-01-01.
-SHANGHAI_OFFSET_S = int(
-    (datetime(2000, 1, 1, tzinfo=SHANGHAI).utcoffset() or timedelta()).total_seconds()
-)
+# Unix seconds + SHANGHAI_OFFSET_S, divided by a day's seconds, count Shanghai calendar days
+# from this day.
 EPOCH_DAY = date(1970, 1, 1)
 
 
